@@ -1,0 +1,83 @@
+"""Speech-like WAVs for completed generations, and the real reference-audio rules."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import struct
+import wave
+from array import array
+from typing import Optional
+
+SAMPLE_RATE = 24_000
+SECONDS_PER_CHARACTER = 0.0818  # "The quick brown fox..." (44 chars) came out at 3.6 s on kokoro
+
+
+def speech_duration(text: str) -> float:
+    return round(max(0.5, len(text) * SECONDS_PER_CHARACTER), 3)
+
+
+def synthesize(text: str, seed: Optional[int], silent: bool = False) -> bytes:
+    """A 24 kHz mono 16-bit WAV whose length follows the text, deterministic for a seed.
+
+    It is a voiced buzz (a fundamental plus formant-like partials) under a syllable-rate
+    envelope, so it is audible and not clipped, and its RMS is near the real server's 0.1.
+    """
+    rng = random.Random(f"{seed}:{text}")
+    frames = int(round(speech_duration(text) * SAMPLE_RATE))
+    f0 = rng.uniform(95.0, 220.0)
+    partials = [(f0 * k, 1.0 / k) for k in range(1, 6)]
+    syllable_hz = rng.uniform(3.5, 5.0)
+    samples = array("h", bytes(2 * frames))
+    if not silent:
+        two_pi = 2.0 * math.pi
+        for i in range(frames):
+            t = i / SAMPLE_RATE
+            envelope = 0.5 - 0.5 * math.cos(two_pi * syllable_hz * t)
+            value = sum(a * math.sin(two_pi * f * t) for f, a in partials)
+            samples[i] = int(max(-1.0, min(1.0, 0.2 * envelope * value)) * 32767)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(samples.tobytes())
+    return buffer.getvalue()
+
+
+def corrupt(wav_bytes: bytes) -> bytes:
+    """A WAV whose header promises far more data than the file holds."""
+    head = bytearray(wav_bytes[:44])
+    struct.pack_into("<I", head, 4, 0x7FFF0000)
+    struct.pack_into("<I", head, 40, 0x7FFF0000)
+    return bytes(head) + wav_bytes[44:1000]
+
+
+class ReferenceAudioError(ValueError):
+    pass
+
+
+def validate_reference(data: bytes) -> None:
+    """The real server's rules for a voice sample: decodable, 2-30 s, RMS >= 0.01.
+
+    The real server decodes with librosa (many formats); the simulator decodes PCM WAV only and
+    reports anything else with the real text for an undecodable file (an empty reason).
+    """
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            rate, width, channels = wav.getframerate(), wav.getsampwidth(), wav.getnchannels()
+            raw = wav.readframes(wav.getnframes())
+    except (wave.Error, EOFError, struct.error):
+        raise ReferenceAudioError("Error validating audio: ") from None
+    if width != 2 or rate <= 0 or channels <= 0:
+        raise ReferenceAudioError("Error validating audio: ")
+    pcm = array("h", raw[: len(raw) - len(raw) % 2])
+    duration = len(pcm) / channels / rate
+    if duration < 2.0:
+        raise ReferenceAudioError("Audio too short (minimum 2.0 seconds)")
+    if duration > 30.0:
+        raise ReferenceAudioError("Audio too long (maximum 30.0 seconds)")
+    rms = math.sqrt(sum(s * s for s in pcm) / len(pcm)) / 32768.0
+    if rms < 0.01:
+        raise ReferenceAudioError("Audio is too quiet or silent")

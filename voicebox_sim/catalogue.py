@@ -1,0 +1,136 @@
+"""What the real server knows about its models, engines and preset voices (contract §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    model_name: str
+    display_name: str
+    hf_repo_id: str
+    size_mb: float
+    is_tts: bool = True
+
+
+# The 18 entries of GET /models/status, in the real server's order.
+MODELS: tuple[ModelInfo, ...] = (
+    ModelInfo("qwen-tts-1.7B", "Qwen TTS 1.7B", "Qwen/Qwen3-TTS-12Hz-1.7B-Base", 4310.2),
+    ModelInfo("qwen-tts-0.6B", "Qwen TTS 0.6B", "Qwen/Qwen3-TTS-12Hz-0.6B-Base", 2386.5),
+    ModelInfo("qwen-custom-voice-1.7B", "Qwen CustomVoice 1.7B", "Qwen/Qwen3-TTS-12Hz-1.7B-CustomVoice", 4310.9),
+    ModelInfo("qwen-custom-voice-0.6B", "Qwen CustomVoice 0.6B", "Qwen/Qwen3-TTS-12Hz-0.6B-CustomVoice", 2387.1),
+    ModelInfo("luxtts", "LuxTTS", "YatharthS/LuxTTS", 512.4),
+    ModelInfo("chatterbox-tts", "Chatterbox TTS", "ResembleAI/chatterbox", 3020.6),
+    ModelInfo("chatterbox-turbo", "Chatterbox Turbo", "ResembleAI/chatterbox-turbo", 1504.3),
+    ModelInfo("tada-1b", "TADA 1B", "HumeAI/tada-1b", 4105.8),
+    ModelInfo("tada-3b-ml", "TADA 3B Multilingual", "HumeAI/tada-3b-ml", 8092.7),
+    ModelInfo("kokoro", "Kokoro 82M", "hexgrad/Kokoro-82M", 312.78831005096436),
+    ModelInfo("whisper-base", "Whisper Base", "openai/whisper-base", 277.1, False),
+    ModelInfo("whisper-small", "Whisper Small", "openai/whisper-small", 922.0, False),
+    ModelInfo("whisper-medium", "Whisper Medium", "openai/whisper-medium", 2910.4, False),
+    ModelInfo("whisper-large", "Whisper Large", "openai/whisper-large", 5886.2, False),
+    ModelInfo("whisper-turbo", "Whisper Turbo", "openai/whisper-turbo", 1543.0, False),
+    ModelInfo("qwen3-0.6b", "Qwen3 0.6B", "Qwen/Qwen3-0.6B", 1433.6, False),
+    ModelInfo("qwen3-1.7b", "Qwen3 1.7B", "Qwen/Qwen3-1.7B", 3878.4, False),
+    ModelInfo("qwen3-4b", "Qwen3 4B", "Qwen/Qwen3-4B", 7672.3, False),
+)
+MODELS_BY_NAME = {m.model_name: m for m in MODELS}
+TTS_MODEL_NAMES = tuple(m.model_name for m in MODELS if m.is_tts)
+
+ENGINE_PATTERN = "^(qwen|qwen_custom_voice|luxtts|chatterbox|chatterbox_turbo|tada|kokoro)$"
+LANGUAGE_PATTERN = (
+    "^(zh|en|ja|ko|de|fr|ru|pt|es|it|he|ar|da|el|fi|hi|ms|nl|no|pl|sv|sw|tr)$"
+)
+MODEL_SIZE_PATTERN = r"^(1\.7B|0\.6B|1B|3B)$"
+
+# Engines that only speak with a preset voice; a cloned profile is refused (contract §4).
+PRESET_ONLY_ENGINES = frozenset({"kokoro", "qwen_custom_voice"})
+
+PRESET_VOICES: dict[str, list[dict[str, str]]] = {
+    "kokoro": [
+        {"voice_id": "af_alloy", "name": "Alloy", "gender": "female", "language": "en"},
+        {"voice_id": "af_aoede", "name": "Aoede", "gender": "female", "language": "en"},
+        {"voice_id": "af_bella", "name": "Bella", "gender": "female", "language": "en"},
+        {"voice_id": "af_heart", "name": "Heart", "gender": "female", "language": "en"},
+        {"voice_id": "af_nova", "name": "Nova", "gender": "female", "language": "en"},
+        {"voice_id": "am_adam", "name": "Adam", "gender": "male", "language": "en"},
+        {"voice_id": "am_michael", "name": "Michael", "gender": "male", "language": "en"},
+        {"voice_id": "bf_emma", "name": "Emma", "gender": "female", "language": "en"},
+        {"voice_id": "bm_george", "name": "George", "gender": "male", "language": "en"},
+        {"voice_id": "ef_dora", "name": "Dora", "gender": "female", "language": "es"},
+        {"voice_id": "ff_siwis", "name": "Siwis", "gender": "female", "language": "fr"},
+        {"voice_id": "jf_alpha", "name": "Alpha", "gender": "female", "language": "ja"},
+        {"voice_id": "zf_xiaobei", "name": "Xiaobei", "gender": "female", "language": "zh"},
+    ],
+    "qwen_custom_voice": [
+        {"voice_id": "Vivian", "name": "Vivian", "gender": "female", "language": "zh"},
+        {"voice_id": "Serena", "name": "Serena", "gender": "female", "language": "zh"},
+        {"voice_id": "Uncle_Fu", "name": "Uncle Fu", "gender": "male", "language": "zh"},
+        {"voice_id": "Dylan", "name": "Dylan", "gender": "male", "language": "zh"},
+        {"voice_id": "Eric", "name": "Eric", "gender": "male", "language": "zh"},
+        {"voice_id": "Ryan", "name": "Ryan", "gender": "male", "language": "en"},
+        {"voice_id": "Aiden", "name": "Aiden", "gender": "male", "language": "en"},
+        {"voice_id": "Ono_Anna", "name": "Ono Anna", "gender": "female", "language": "ja"},
+        {"voice_id": "Sohee", "name": "Sohee", "gender": "female", "language": "ko"},
+    ],
+}
+
+# The logger each engine's loader writes "Loading ..." under, and what it says.
+LOADER_LOGS: dict[str, tuple[str, str]] = {
+    "qwen": ("backend.backends.pytorch_backend", "Loading TTS model {size} on cpu..."),
+    "qwen_custom_voice": (
+        "backend.backends.qwen_custom_voice_backend",
+        "Loading Qwen CustomVoice {size} on cpu...",
+    ),
+    "luxtts": ("backend.backends.luxtts_backend", "Loading LuxTTS on cpu..."),
+    "chatterbox": ("backend.backends.chatterbox_backend", "Loading Chatterbox TTS on cpu..."),
+    "chatterbox_turbo": (
+        "backend.backends.chatterbox_turbo_backend",
+        "Loading Chatterbox Turbo on cpu...",
+    ),
+    "tada": ("backend.backends.tada_backend", "Loading TADA {size} on cpu..."),
+    "kokoro": ("backend.backends.kokoro_backend", "Loading Kokoro-82M on cpu..."),
+}
+
+# The real offline failure texts (contract §4), used when a model is told to fail offline.
+OFFLINE_ERROR_HUB = (
+    "An error happened while trying to locate the file on the Hub and we cannot find the "
+    "requested files in the local cache. Please check your connection and try again or make "
+    "sure your Internet connection is on."
+)
+OFFLINE_ERROR_TRANSFORMERS = (
+    "We couldn't connect to 'https://huggingface.co' to load the files, and couldn't find them "
+    "in the cached files.\nCheck your internet connection or see how to run the library in "
+    "offline mode at 'https://huggingface.co/docs/transformers/installation#offline-mode'."
+)
+
+
+def resolve_model_size(engine: str, model_size: Optional[str]) -> Optional[str]:
+    """The model size the server records: null for single-size engines (contract §3)."""
+    if engine in ("qwen", "qwen_custom_voice"):
+        return model_size if model_size in ("1.7B", "0.6B") else "1.7B"
+    if engine == "tada":
+        return model_size if model_size in ("1B", "3B") else "1B"
+    return None
+
+
+def model_name_for(engine: str, model_size: Optional[str]) -> str:
+    """The /models/status name of the model an engine and size load."""
+    if engine == "qwen":
+        return f"qwen-tts-{model_size}"
+    if engine == "qwen_custom_voice":
+        return f"qwen-custom-voice-{model_size}"
+    if engine == "tada":
+        return "tada-3b-ml" if model_size == "3B" else "tada-1b"
+    return {
+        "luxtts": "luxtts",
+        "chatterbox": "chatterbox-tts",
+        "chatterbox_turbo": "chatterbox-turbo",
+        "kokoro": "kokoro",
+    }[engine]
+
+
+def offline_error_for(engine: str) -> str:
+    return OFFLINE_ERROR_TRANSFORMERS if engine in ("qwen", "qwen_custom_voice") else OFFLINE_ERROR_HUB

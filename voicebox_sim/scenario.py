@@ -1,0 +1,135 @@
+"""Fault-injection scenarios for the simulator.
+
+The command line must stay the binary's, so a scenario is chosen per run by naming a TOML file
+in the environment variable ``VOICEBOX_SIM_SCENARIO``. Every key is optional; an empty or
+missing file means a healthy server with every TTS model cached. See README.md ("Scenario
+files") for a worked example of each key.
+
+Server-wide keys::
+
+    startup_seconds = 0.3          # lifespan start-up time; /health refuses connections until done
+    status_poll_seconds = 1.0      # SSE poll interval of /generate/{id}/status (real: 1.0)
+    load_seconds = 0.3             # time spent in "loading_model" for a model not yet loaded
+    generate_seconds = 0.3         # time spent in "generating"
+    download_seconds = 1.0         # simulated first-time download of a model that is not cached
+    cached_models = ["kokoro"]     # models already in the cache; default: every TTS model
+    crash_before_healthy = 3       # exit with this code during start-up
+    never_healthy = true           # start-up never finishes
+    ignore_sigterm = true          # SIGTERM is logged and ignored (SIGINT/SIGKILL still work)
+    onefile = true                 # a bootloader parent runs the server in a child process
+    watchdog_bug = true            # the real bug: --parent-pid is accepted but never watched
+    shutdown_bug = true            # the real bug: SIGTERM hangs while /models/progress is open
+    generate_http_500 = true       # POST /generate answers 500
+    models_status_http_500 = true  # GET /models/status answers 500
+    log_flood_mb_per_s = 50        # write this many MB/s of log lines to stderr
+    non_utf8_log = true            # write bytes that are not UTF-8 into the log
+
+Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as ``kokoro``)::
+
+    fail = "CUDA out of memory"    # the generation fails with this error text
+    fail_offline = true            # the generation fails with the real offline error text
+    hang = true                    # the generation never reaches a terminal status
+    crash = 9                      # the process exits with this code mid-generation
+    slow_seconds = 30              # the generation takes this long in "generating"
+    wav = "empty"                  # "empty" | "corrupt" | "silent": a bad WAV on completion
+    sse = "drop"                   # "drop" | "stall" | "malformed": the status stream misbehaves
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Optional
+
+from voicebox_sim.catalogue import MODELS_BY_NAME, TTS_MODEL_NAMES
+
+SCENARIO_ENV = "VOICEBOX_SIM_SCENARIO"
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used, with one sentence saying why."""
+
+
+@dataclass(frozen=True)
+class ModelFault:
+    fail: Optional[str] = None
+    fail_offline: bool = False
+    hang: bool = False
+    crash: Optional[int] = None
+    slow_seconds: Optional[float] = None
+    wav: Optional[str] = None
+    sse: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    startup_seconds: float = 0.3
+    status_poll_seconds: float = 1.0
+    load_seconds: float = 0.3
+    generate_seconds: float = 0.3
+    download_seconds: float = 1.0
+    cached_models: tuple[str, ...] = TTS_MODEL_NAMES
+    crash_before_healthy: Optional[int] = None
+    never_healthy: bool = False
+    ignore_sigterm: bool = False
+    onefile: bool = False
+    watchdog_bug: bool = False
+    shutdown_bug: bool = False
+    generate_http_500: bool = False
+    models_status_http_500: bool = False
+    log_flood_mb_per_s: float = 0.0
+    non_utf8_log: bool = False
+    models: dict[str, ModelFault] = field(default_factory=dict)
+
+    def fault_for(self, model_name: str) -> ModelFault:
+        return self.models.get(model_name, ModelFault())
+
+
+_WAV_FAULTS = {"empty", "corrupt", "silent"}
+_SSE_FAULTS = {"drop", "stall", "malformed"}
+
+
+def _build(cls: type, raw: dict[str, Any], where: str) -> dict[str, Any]:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ScenarioError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(sorted(known))}.")
+    return dict(raw)
+
+
+def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
+    top = _build(Scenario, raw, source)
+    faults: dict[str, ModelFault] = {}
+    for name, spec in dict(top.pop("models", {})).items():
+        if name not in MODELS_BY_NAME:
+            raise ScenarioError(f"{source}: [models.\"{name}\"] is not a model the server knows.")
+        fault = ModelFault(**_build(ModelFault, spec, f'{source} [models."{name}"]'))
+        if fault.wav is not None and fault.wav not in _WAV_FAULTS:
+            raise ScenarioError(f"{source}: wav must be one of {sorted(_WAV_FAULTS)}, not {fault.wav!r}.")
+        if fault.sse is not None and fault.sse not in _SSE_FAULTS:
+            raise ScenarioError(f"{source}: sse must be one of {sorted(_SSE_FAULTS)}, not {fault.sse!r}.")
+        faults[name] = fault
+    if "cached_models" in top:
+        cached = tuple(top["cached_models"])
+        bad = [m for m in cached if m not in MODELS_BY_NAME]
+        if bad:
+            raise ScenarioError(f"{source}: cached_models names unknown model(s) {', '.join(bad)}.")
+        top["cached_models"] = cached
+    return Scenario(models=faults, **top)
+
+
+def load_scenario(environ: Optional[dict[str, str]] = None) -> Scenario:
+    env = os.environ if environ is None else environ
+    path = env.get(SCENARIO_ENV)
+    if not path:
+        return Scenario()
+    file = Path(path)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{SCENARIO_ENV} names {file}, which does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{file} is not valid TOML: {exc}.") from None
+    return parse_scenario(raw, str(file))
