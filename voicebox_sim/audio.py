@@ -11,7 +11,7 @@ from array import array
 from typing import Optional
 
 SAMPLE_RATE = 24_000
-SECONDS_PER_CHARACTER = 0.0818  # "The quick brown fox..." (44 chars) came out at 3.6 s on kokoro
+SECONDS_PER_CHARACTER = 3.6 / 44  # "The quick brown fox jumps over the lazy dog." (44 chars) was 3.6 s on kokoro
 
 
 def speech_duration(text: str) -> float:

@@ -1,0 +1,39 @@
+"""The suite's step vocabulary. Each step is a call into voicebox_e2e; no logic lives here."""
+
+from behave import given, then, when
+
+from voicebox_e2e.allure_attach import attach_row
+from voicebox_e2e.rows import make_spec
+from voicebox_e2e.session import ProfileKey
+
+
+@given("a Voicebox server is running")
+def step_server_running(context):
+    context.voicebox.server_ready()
+
+
+@given("a cloned voice profile made from the reference recording")
+def step_cloned_profile(context):
+    context.profile_id = context.voicebox.profile(ProfileKey("cloned"))
+
+
+@given('the {engine} preset voice "{voice}"')
+def step_preset_profile(context, engine, voice):
+    context.profile_id = context.voicebox.profile(ProfileKey("preset", engine, voice))
+
+
+@when('{engine} {model_size} (model {model_name}) speaks "{text}" in {language}')
+def step_generate(context, engine, model_size, model_name, text, language):
+    spec = make_spec(context.active_outline["row"], engine, model_size, model_name, text, language)
+    context.result = context.voicebox.run(spec, context.profile_id)
+    attach_row(context.result, context.voicebox.last_exchanges)
+
+
+@then("the generation completes")
+def step_completes(context):
+    assert context.result.generation_completed, context.result.error
+
+
+@then("the audio is a playable WAV of plausible length")
+def step_audio_ok(context):
+    assert context.result.passed, context.result.error

@@ -1,0 +1,1 @@
+"""The Voicebox release sign-off suite's library: everything the behave steps and hooks call."""

@@ -1,0 +1,39 @@
+"""What each row puts into its Allure test: the API exchanges, the WAV, the server log tail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import allure
+
+from voicebox_e2e.client import Exchange
+from voicebox_e2e.report import redact
+from voicebox_e2e.rows import RowResult
+
+
+def attach_row(result: RowResult, exchanges: Sequence[Exchange]) -> None:
+    for number, exchange in enumerate(exchanges, start=1):
+        text = f"{exchange.method} {exchange.path}\n"
+        if exchange.request is not None:
+            text += _pretty(exchange.request) + "\n"
+        text += f"\n→ HTTP {exchange.status}\n{_pretty(exchange.response)}\n"
+        allure.attach(redact(text), name=f"{number:02d} {exchange.method} {exchange.path}", attachment_type=allure.attachment_type.TEXT)
+    allure.attach(
+        json.dumps(result.to_json(), indent=2), name="row result", attachment_type=allure.attachment_type.JSON
+    )
+    if result.audio_path and Path(result.audio_path).is_file():
+        allure.attach(
+            Path(result.audio_path).read_bytes(), name=f"audio ({result.audio_duration} s, {result.sample_rate} Hz)",
+            attachment_type="audio/wav", extension="wav",
+        )
+    if result.server_log_tail:
+        allure.attach(redact(result.server_log_tail), name="server log tail", attachment_type=allure.attachment_type.TEXT)
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text

@@ -1,0 +1,207 @@
+"""A typed client for the parts of the Voicebox HTTP API the suite uses.
+
+Every call raises ``ApiError`` (with the HTTP status and body) for an answer that is not 200, and
+``requests`` errors for a connection that fails. ``follow_status`` reads the SSE status stream of
+one generation until a terminal status, the deadline, or the server's death.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+import requests
+import sseclient
+
+TERMINAL_STATUSES = ("completed", "failed", "not_found")
+
+
+class ApiError(RuntimeError):
+    def __init__(self, method: str, path: str, status: int, body: str) -> None:
+        detail = body
+        try:
+            parsed = json.loads(body)
+            if isinstance(parsed, dict) and "detail" in parsed:
+                detail = json.dumps(parsed["detail"]) if not isinstance(parsed["detail"], str) else parsed["detail"]
+        except ValueError:
+            pass
+        super().__init__(f"{method} {path} answered HTTP {status}: {detail.strip()[:500]}")
+        self.method, self.path, self.status, self.body = method, path, status, body
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, kept for the report's attachments."""
+
+    method: str
+    path: str
+    request: Optional[str]
+    status: int
+    response: str
+
+
+class Outcome(Enum):
+    TERMINAL = "terminal"
+    TIMEOUT = "timeout"
+    SERVER_EXITED = "server_exited"
+    MALFORMED = "malformed"
+
+
+@dataclass
+class StatusResult:
+    outcome: Outcome
+    last: Optional[dict[str, Any]] = None
+    events: int = 0
+    reconnects: int = 0
+    statuses: list[str] = field(default_factory=list)
+    detail: str = ""
+
+
+class VoiceboxClient:
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.http = requests.Session()
+        self.exchanges: list[Exchange] = []
+        self._streams: set[requests.Response] = set()
+        self._streams_lock = threading.Lock()
+
+    # -- plain calls ---------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> requests.Response:
+        answer = self.http.request(method, self.base_url + path, json=body, timeout=kwargs.pop("timeout", self.timeout), **kwargs)
+        shown = answer.text if "json" in answer.headers.get("content-type", "") or answer.status_code != 200 else f"<{len(answer.content)} bytes of {answer.headers.get('content-type', '?')}>"
+        self.exchanges.append(Exchange(method, path, None if body is None else json.dumps(body), answer.status_code, shown))
+        if answer.status_code != 200:
+            raise ApiError(method, path, answer.status_code, answer.text)
+        return answer
+
+    def health(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/health", timeout=5.0).json())
+
+    def create_profile(self, body: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._call("POST", "/profiles", body=body).json())
+
+    def list_profiles(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/profiles").json())
+
+    def get_profile(self, profile_id: str) -> Optional[dict[str, Any]]:
+        try:
+            return dict(self._call("GET", f"/profiles/{profile_id}").json())
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def upload_sample(self, profile_id: str, wav: Path, reference_text: str) -> dict[str, Any]:
+        with wav.open("rb") as handle:
+            files = {"file": (wav.name, handle, "audio/wav")}
+            answer = self._call(
+                "POST", f"/profiles/{profile_id}/samples", files=files, data={"reference_text": reference_text}, timeout=120.0
+            )
+        return dict(answer.json())
+
+    def model_status(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/models/status", timeout=15.0).json()["models"])
+
+    def generate(self, body: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._call("POST", "/generate", body=body).json())
+
+    def history(self, generation_id: str) -> dict[str, Any]:
+        return dict(self._call("GET", f"/history/{generation_id}").json())
+
+    def audio(self, generation_id: str) -> bytes:
+        return bytes(self._call("GET", f"/audio/{generation_id}", timeout=60.0).content)
+
+    # -- streams -------------------------------------------------------------------------------
+
+    def _open_stream(self, path: str, read_timeout: float) -> requests.Response:
+        answer = self.http.get(self.base_url + path, stream=True, timeout=(5.0, read_timeout), headers={"Accept": "text/event-stream"})
+        if answer.status_code != 200:
+            body = answer.text
+            answer.close()
+            raise ApiError("GET", path, answer.status_code, body)
+        with self._streams_lock:
+            self._streams.add(answer)
+        return answer
+
+    def _release(self, answer: requests.Response) -> None:
+        with self._streams_lock:
+            self._streams.discard(answer)
+        answer.close()
+
+    def close_streams(self) -> None:
+        """Close every open SSE stream (before a shutdown: the real server waits on them)."""
+        with self._streams_lock:
+            streams = list(self._streams)
+            self._streams.clear()
+        for answer in streams:
+            try:
+                answer.close()
+            except Exception:  # closing from another thread may race the reader; it is closed either way
+                pass
+
+    def events(self, path: str, read_timeout: float) -> Iterator[str]:
+        """The ``data`` of each SSE event on ``path`` until the stream ends (comments skipped)."""
+        answer = self._open_stream(path, read_timeout)
+        try:
+            for event in sseclient.SSEClient(answer.iter_content(chunk_size=None)).events():
+                if event.data:
+                    yield str(event.data)
+        finally:
+            self._release(answer)
+
+    def follow_status(
+        self,
+        generation_id: str,
+        deadline: float,
+        server_alive: Callable[[], bool],
+        on_event: Callable[[dict[str, Any]], None] = lambda event: None,
+        stall_seconds: float = 10.0,
+    ) -> StatusResult:
+        """Follow GET /generate/{id}/status until a terminal status or ``deadline`` (monotonic).
+
+        The real server sends one event a second, so a stream silent for ``stall_seconds`` has
+        stalled; a stream that ends without a terminal status is reopened. A dead server ends
+        the wait at once instead of at the deadline.
+        """
+        result = StatusResult(Outcome.TIMEOUT)
+        path = f"/generate/{generation_id}/status"
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                result.detail = "no terminal status before the deadline"
+                return result
+            try:
+                for data in self.events(path, read_timeout=max(0.5, min(stall_seconds, remaining))):
+                    try:
+                        event = json.loads(data)
+                        if not isinstance(event, dict) or "status" not in event:
+                            raise ValueError("no status field")
+                    except ValueError:
+                        result.outcome = Outcome.MALFORMED
+                        result.detail = f"the status stream sent an event that is not a status: {data[:200]!r}"
+                        return result
+                    result.events += 1
+                    result.last = event
+                    if not result.statuses or result.statuses[-1] != event["status"]:
+                        result.statuses.append(str(event["status"]))
+                    on_event(event)
+                    if event["status"] in TERMINAL_STATUSES:
+                        result.outcome = Outcome.TERMINAL
+                        return result
+                    if time.monotonic() >= deadline:
+                        result.detail = "no terminal status before the deadline"
+                        return result
+            except (requests.RequestException, ApiError) as exc:
+                result.detail = f"status stream interrupted: {exc.__class__.__name__}"
+            if not server_alive():
+                result.outcome = Outcome.SERVER_EXITED
+                return result
+            result.reconnects += 1
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))  # back off before reopening

@@ -1,0 +1,189 @@
+"""The suite's settings: behave userdata (``-D key=value``) or the design's command line.
+
+Every value is checked before anything is launched; a bad one raises ``ConfigError`` whose
+message is one sentence saying what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional
+
+# The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
+# decided by the feature files; this list only catches typos in only/skip.
+API_ENGINES = ("qwen", "qwen_custom_voice", "luxtts", "chatterbox", "chatterbox_turbo", "tada", "kokoro")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REFERENCE_WAV = PROJECT_ROOT / "fixtures" / "reference_voice.wav"
+
+DEFAULT_OUTPUT_DIR = "results"
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting the run cannot start with. The message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    binary: Optional[Path] = None
+    voicebox_repo: Optional[Path] = None
+    skip_build: bool = False
+    reference_wav: Path = DEFAULT_REFERENCE_WAV
+    reference_text: str = ""
+    only: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
+    keep_data_dir: bool = False
+    timeout_cached: float = 180.0
+    timeout_download: float = 1200.0
+    health_timeout: float = 120.0
+    port: Optional[int] = None
+    output_dir: Path = Path(DEFAULT_OUTPUT_DIR)
+    isolated_cache: bool = False
+    simulator: Optional[bool] = None  # None: the simulator only when no Voicebox is configured
+    max_relaunches: int = 2
+    build_python: str = ""
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def uses_simulator(self) -> bool:
+        if self.simulator is not None:
+            return self.simulator
+        return self.binary is None and self.voicebox_repo is None
+
+    def selects(self, engine: str) -> bool:
+        """Whether only/skip let a row of this engine run."""
+        if self.only and engine not in self.only:
+            return False
+        return engine not in self.skip
+
+
+def _flag(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}.") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}.")
+    return value
+
+
+def _engines(name: str, raw: str) -> frozenset[str]:
+    engines = frozenset(e.strip() for e in raw.split(",") if e.strip())
+    unknown = sorted(engines - set(API_ENGINES))
+    if unknown:
+        raise ConfigError(
+            f"{name} names unknown engine(s) {', '.join(unknown)}; use any of {', '.join(API_ENGINES)}."
+        )
+    return engines
+
+
+def _path(raw: str) -> Optional[Path]:
+    raw = raw.strip()
+    return Path(raw).expanduser() if raw else None
+
+
+def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mapping[str, str]] = None) -> Settings:
+    """Build and check the settings from behave's userdata (strings), falling back to defaults."""
+    env = os.environ if environ is None else environ
+    known = {
+        "binary", "voicebox_repo", "skip_build", "reference_wav", "reference_text", "only", "skip",
+        "keep_data_dir", "timeout_cached", "timeout_download", "health_timeout", "port", "output_dir",
+        "isolated_cache", "simulator", "max_relaunches", "build_python",
+    }
+    unknown = sorted(set(userdata) - known)
+    if unknown:
+        raise ConfigError(f"Unknown setting(s) {', '.join(unknown)}; the settings are {', '.join(sorted(known))}.")
+
+    def get(key: str, default: str = "") -> str:
+        return str(userdata.get(key, default))
+
+    simulator_raw = get("simulator", "auto").strip().lower()
+    simulator = None if simulator_raw == "auto" else _flag("simulator", simulator_raw)
+    port_raw = get("port").strip()
+    port: Optional[int] = None
+    if port_raw and port_raw != "0":
+        if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+            raise ConfigError(f"port must be a TCP port number between 1 and 65535, not {port_raw!r}.")
+        port = int(port_raw)
+    relaunch_raw = get("max_relaunches", "2").strip()
+    if not relaunch_raw.isdigit():
+        raise ConfigError(f"max_relaunches must be a whole number, not {relaunch_raw!r}.")
+
+    settings = Settings(
+        binary=_path(get("binary")),
+        voicebox_repo=_path(get("voicebox_repo") or env.get("VOICEBOX_REPO", "")),
+        skip_build=_flag("skip_build", get("skip_build", "false")),
+        reference_wav=_path(get("reference_wav")) or DEFAULT_REFERENCE_WAV,
+        reference_text=get("reference_text"),
+        only=_engines("only", get("only")),
+        skip=_engines("skip", get("skip")),
+        keep_data_dir=_flag("keep_data_dir", get("keep_data_dir", "false")),
+        timeout_cached=_seconds("timeout_cached", get("timeout_cached", "180")),
+        timeout_download=_seconds("timeout_download", get("timeout_download", "1200")),
+        health_timeout=_seconds("health_timeout", get("health_timeout", "120")),
+        port=port,
+        output_dir=output_dir_of(userdata),
+        isolated_cache=_flag("isolated_cache", get("isolated_cache", "false")),
+        simulator=simulator,
+        max_relaunches=int(relaunch_raw),
+        build_python=get("build_python"),
+    )
+    return check(settings)
+
+
+def output_dir_of(userdata: Mapping[str, str]) -> Path:
+    """Where the reports go; read on its own by the formatters, which start before any hook."""
+    return _path(str(userdata.get("output_dir", ""))) or Path(DEFAULT_OUTPUT_DIR)
+
+
+def read_reference_text(settings: Settings) -> str:
+    """The transcript: the reference_text setting, or the .txt file beside the reference WAV."""
+    if settings.reference_text.strip():
+        return settings.reference_text.strip()
+    transcript = settings.reference_wav.with_suffix(".txt")
+    try:
+        return transcript.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def check(settings: Settings) -> Settings:
+    """Refuse settings the run cannot start with, before anything is launched."""
+    if settings.only and settings.skip and not (settings.only - settings.skip):
+        raise ConfigError("only and skip together leave no engine to run; drop one of them.")
+    wav = settings.reference_wav
+    if not wav.is_file():
+        raise ConfigError(f"The reference WAV {wav} does not exist; pass reference_wav=PATH to a 2-30 s recording.")
+    if not read_reference_text(settings):
+        raise ConfigError(
+            f"The reference transcript is empty; pass reference_text=... or write it to {wav.with_suffix('.txt')}."
+        )
+    if settings.binary is not None:
+        binary = settings.binary
+        if not binary.exists():
+            raise ConfigError(f"The binary {binary} does not exist; pass binary=PATH to a built voicebox-server.")
+        if not binary.is_file() or not os.access(binary, os.X_OK):
+            raise ConfigError(f"The binary {binary} is not an executable file; check the path and its permissions.")
+    if settings.voicebox_repo is not None and not settings.voicebox_repo.is_dir():
+        raise ConfigError(
+            f"The Voicebox checkout {settings.voicebox_repo} is not a directory; set voicebox_repo or VOICEBOX_REPO to it."
+        )
+    if settings.simulator is False and settings.binary is None and settings.voicebox_repo is None:
+        raise ConfigError("simulator=false needs a Voicebox to test; pass binary=PATH or voicebox_repo=PATH.")
+    if settings.output_dir.exists() and not settings.output_dir.is_dir():
+        raise ConfigError(f"output_dir {settings.output_dir} is a file, not a directory; choose another path.")
+    return settings

@@ -1,0 +1,117 @@
+"""behave formatters: the JSON/Markdown run reports, and Allure results beside them.
+
+Use in behave.ini (as this project does)::
+
+    [behave.formatters]
+    voicebox-report = voicebox_e2e.formatter:ReportFormatter
+    allure = voicebox_e2e.formatter:AllureResults
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from allure_behave.formatter import AllureFormatter
+from behave.formatter.base import Formatter, StreamOpener
+from behave.model import ScenarioOutline
+
+from voicebox_e2e import events
+from voicebox_e2e.config import output_dir_of
+from voicebox_e2e.report import RunReport, write_reports
+from voicebox_e2e.rows import NOT_RUN, placeholder, spec_from_table
+
+Key = tuple[str, int]
+
+
+class ReportFormatter(Formatter):  # type: ignore[misc]
+    """Writes ``e2e-<platform>-<stamp>.json`` and ``.md`` into the run's output dir.
+
+    Every selected matrix row appears in the report: with the result its step recorded, or as
+    "not run" when the run stopped before it (an interrupt, a fatal setup error).
+    """
+
+    name = "voicebox-report"
+    description = "Voicebox E2E JSON and Markdown run reports"
+
+    def __init__(self, stream_opener: StreamOpener, config: Any) -> None:
+        super().__init__(stream_opener, config)
+        self.run: Optional[dict[str, Any]] = None
+        self.finished: dict[str, Any] = {}
+        self.planned: dict[Key, dict[str, Any]] = {}
+        self.results: dict[Key, dict[str, Any]] = {}
+        self.current: Optional[Key] = None
+
+    def feature(self, feature: Any) -> None:
+        """Plan every selected Examples row of this feature as "not run" until it reports."""
+        if self.run is None:
+            return
+        only, skip = set(self.run["only"]), set(self.run["skip"])
+        cells_by_line: dict[int, dict[str, str]] = {}
+        for outline in feature.scenarios:
+            if isinstance(outline, ScenarioOutline):
+                for example in outline.examples:
+                    for row in example.table.rows if example.table else []:
+                        cells_by_line[row.line] = dict(zip(row.headings, row.cells))
+        for scenario in feature.walk_scenarios():
+            cells = cells_by_line.get(scenario.line)
+            if cells is None or not scenario.should_run(self.config):
+                continue
+            engine = cells.get("engine", "")
+            if (only and engine not in only) or engine in skip:
+                continue
+            spec = spec_from_table(cells)
+            self.planned[(scenario.filename, scenario.line)] = placeholder(spec, NOT_RUN, "the run stopped before this row").to_json()
+
+    def scenario(self, scenario: Any) -> None:
+        self.current = (scenario.filename, scenario.line)
+
+    def embedding(self, mime_type: str, data: bytes) -> None:
+        if mime_type not in events.KINDS:
+            return
+        payload = events.decode(data)
+        if mime_type == events.RUN_STARTED:
+            self.run = payload
+        elif mime_type == events.RUN_FINISHED:
+            self.finished = payload
+        elif self.current is not None:
+            self.results[self.current] = payload
+
+    def close(self) -> None:
+        if self.run is None:  # the run never started (a bad setting): nothing to report
+            return
+        rows = [self.results.get(key, planned) for key, planned in self.planned.items()]
+        rows += [r for key, r in self.results.items() if key not in self.planned]
+        rows.sort(key=lambda r: (int(r["row"]) if str(r["row"]).isdigit() else 10**6, str(r["row"])))
+        report = RunReport(
+            platform=self.run["platform"],
+            target=self.run["target"],
+            binary=self.run["binary"],
+            binary_size_mb=self.run["binary_size_mb"],
+            binary_version=self.run["binary_version"],
+            started_at=self.run["started_at"],
+            finished_at=self.finished.get("finished_at"),
+            interrupted=bool(self.finished.get("interrupted", not self.finished)),
+            interrupt_reason=self.finished.get("interrupt_reason"),
+            setup_error=self.finished.get("setup_error"),
+            setup_log_tail=self.finished.get("setup_log_tail"),
+            server=self.finished.get("server", {}),
+            profiles_created=self.finished.get("profiles_created", []),
+            results=rows,
+        )
+        json_path, md_path = write_reports(report, output_dir_of(self.config.userdata), self.run["stamp"])
+        self.stream = self.open()
+        self.stream.write(f"\nVoicebox E2E reports:\n  {json_path}\n  {md_path}\n")
+        if report.simulated:
+            self.stream.write("  (SIMULATED RUN: these results come from the bundled simulator, not a Voicebox binary)\n")
+        self.stream.flush()
+
+
+class AllureResults(AllureFormatter):  # type: ignore[misc]
+    """allure-behave, writing into ``<output_dir>/allure-results`` whatever ``-o`` said."""
+
+    name = "allure"
+    description = "Allure results in <output_dir>/allure-results"
+
+    def __init__(self, stream_opener: StreamOpener, config: Any) -> None:
+        target = output_dir_of(config.userdata) / "allure-results"
+        super().__init__(StreamOpener(filename=str(target)), config)

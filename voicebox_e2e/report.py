@@ -1,0 +1,168 @@
+"""The run reports: ``e2e-<platform>-<stamp>.json`` (the design's schema, plus what a reader
+needs) and ``e2e-<platform>-<stamp>.md`` (the design's table and a Failures section).
+
+All text that came from the server or the user passes through ``redact`` before it is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from voicebox_e2e.rows import FAILED, NOT_RUN, PASSED, TIMEOUT
+
+STATUS_WORDS = {PASSED: "PASS", FAILED: "FAIL", TIMEOUT: "TIMEOUT", NOT_RUN: "NOT RUN"}
+HF_TOKEN_PATTERN = re.compile(r"hf_[A-Za-z0-9]{6,}")
+
+
+def platform_tag() -> str:
+    """``darwin-arm64``, ``windows-x86_64``, ``linux-x86_64`` as in the design's file names."""
+    system = {"win32": "windows", "darwin": "darwin"}.get(sys.platform, sys.platform.rstrip("0123456789"))
+    machine = platform.machine().lower()
+    machine = {"amd64": "x86_64", "aarch64": "arm64"}.get(machine, machine)
+    return f"{system}-{machine}"
+
+
+def redact(text: str, environ: Optional[Mapping[str, str]] = None) -> str:
+    """Hide Hugging Face tokens: anything shaped like ``hf_...`` and the value of HF_TOKEN."""
+    env = os.environ if environ is None else environ
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
+        secret = env.get(name, "")
+        if len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    return HF_TOKEN_PATTERN.sub("hf_[redacted]", text)
+
+
+def redact_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_tree(v) for k, v in value.items()}
+    return value
+
+
+def table_cell(text: Optional[str], limit: int = 160) -> str:
+    """Text made safe for one Markdown table cell: no newlines, pipes or raw HTML."""
+    if not text:
+        return ""
+    flat = " ".join(redact(text).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+
+
+def fenced(text: str) -> str:
+    """A code block that the text inside cannot close early, whatever backticks it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{redact(text)}\n{fence}"
+
+
+@dataclass
+class RunReport:
+    platform: str
+    target: str
+    binary: str
+    binary_size_mb: Optional[float]
+    binary_version: str
+    started_at: str
+    finished_at: Optional[str] = None
+    interrupted: bool = False
+    interrupt_reason: Optional[str] = None
+    setup_error: Optional[str] = None
+    setup_log_tail: Optional[str] = None
+    server: dict[str, Any] = field(default_factory=dict)
+    profiles_created: list[str] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def simulated(self) -> bool:
+        return self.target == "simulator"
+
+    def counts(self) -> dict[str, int]:
+        counts = {PASSED: 0, FAILED: 0, TIMEOUT: 0, NOT_RUN: 0}
+        for row in self.results:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        return counts
+
+    def all_passed(self) -> bool:
+        return bool(self.results) and all(r["status"] == PASSED for r in self.results) and not self.interrupted
+
+    def to_json(self) -> dict[str, Any]:
+        document = {
+            "platform": self.platform,
+            "binary": self.binary,
+            "binary_size_mb": self.binary_size_mb,
+            "binary_version": self.binary_version,
+            "target": self.target,
+            "simulated": self.simulated,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "interrupted": self.interrupted,
+            "interrupt_reason": self.interrupt_reason,
+            "setup_error": self.setup_error,
+            "setup_log_tail": self.setup_log_tail,
+            "summary": self.counts(),
+            "server": self.server,
+            "profiles_created": self.profiles_created,
+            "results": self.results,
+        }
+        return dict(redact_tree(document))
+
+
+def markdown(report: RunReport) -> str:
+    when = report.started_at.replace("T", " ")[:16]
+    lines = [f"# Voicebox E2E — {report.platform} — {when}", ""]
+    if report.simulated:
+        lines += ["> **SIMULATED RUN — not a release sign-off.** These rows ran against the bundled Voicebox simulator, not a frozen binary.", ""]
+    if report.interrupted:
+        lines += [f"> **The run was interrupted** ({table_cell(report.interrupt_reason) or 'interrupted'}); rows marked NOT RUN did not run.", ""]
+    lines += [
+        f"- Target: {report.target} — `{report.binary}` ({report.binary_version})",
+        f"- Binary size: {report.binary_size_mb if report.binary_size_mb is not None else 'n/a'} MB",
+        f"- Started {report.started_at}, finished {report.finished_at or 'n/a'}",
+    ]
+    counts = report.counts()
+    lines += [f"- Result: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[TIMEOUT]} timed out, {counts[NOT_RUN]} not run", ""]
+    if report.setup_error:
+        lines += ["## Setup failed", "", fenced(report.setup_error), ""]
+        if report.setup_log_tail:
+            lines += ["Server log tail:", "", fenced(report.setup_log_tail), ""]
+    lines += ["| # | Engine | Size | Status | Elapsed | Error |", "|---|--------|------|--------|---------|-------|"]
+    for row in report.results:
+        elapsed = "" if row.get("elapsed_seconds") is None else f"{row['elapsed_seconds']:.1f}s"
+        lines.append(
+            f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('model_size') or '—')} "
+            f"| {STATUS_WORDS.get(row['status'], row['status'].upper())} | {elapsed} | {table_cell(row.get('error'))} |"
+        )
+    failures = [r for r in report.results if r["status"] in (FAILED, TIMEOUT)]
+    if failures:
+        lines += ["", "## Failures"]
+        for row in failures:
+            size = row.get("model_size") or "—"
+            lines += ["", f"### Row {table_cell(row['row'])}: {table_cell(row['engine'])} {table_cell(size)} — {STATUS_WORDS[row['status']]}", ""]
+            lines += [fenced(row.get("error") or "(no error text)"), ""]
+            if row.get("server_log_tail"):
+                lines += ["Server log tail:", "", fenced(row["server_log_tail"])]
+    notes = report.server.get("shutdown_notes") or []
+    if notes:
+        lines += ["", "## Shutdown", ""] + [f"- {table_cell(n, 400)}" for n in notes]
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(report: RunReport, output_dir: Path, stamp: str) -> tuple[Path, Path]:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    base = output_dir / f"e2e-{report.platform}-{stamp}"
+    json_path, md_path = base.with_suffix(".json"), base.with_suffix(".md")
+    json_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    md_path.write_text(markdown(report), encoding="utf-8")
+    return json_path, md_path

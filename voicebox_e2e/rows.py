@@ -1,0 +1,236 @@
+"""One matrix row: check the cache, generate, follow the status, fetch and check the audio."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Protocol
+
+import requests
+
+from voicebox_e2e.audio import AudioLimits, check_wav
+from voicebox_e2e.client import ApiError, Outcome, VoiceboxClient
+
+PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
+LOG_TAIL_LINES = 100
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A row of a feature file's Examples table, as the step received it."""
+
+    row: str
+    engine: str
+    model_size: Optional[str]  # None for single-size engines ("—" in the table)
+    model_name: str
+    text: str
+    language: str = "en"
+    label: str = ""
+
+    def request_body(self, profile_id: str) -> dict[str, Any]:
+        """The design's exact POST /generate body."""
+        body: dict[str, Any] = {
+            "profile_id": profile_id,
+            "text": self.text,
+            "language": self.language,
+            "engine": self.engine,
+            "seed": 42,
+            "normalize": True,
+        }
+        if self.model_size is not None:
+            body["model_size"] = self.model_size
+        return body
+
+
+@dataclass
+class RowResult:
+    row: str
+    label: str
+    engine: str
+    model_size: Optional[str]
+    model_name: str
+    language: str
+    status: str = NOT_RUN
+    generation_id: Optional[str] = None
+    was_cached: Optional[bool] = None
+    timeout_seconds: Optional[float] = None
+    elapsed_seconds: Optional[float] = None
+    audio_duration: Optional[float] = None
+    audio_path: Optional[str] = None
+    audio_bytes: Optional[int] = None
+    sample_rate: Optional[int] = None
+    channels: Optional[int] = None
+    error: Optional[str] = None
+    server_status: Optional[str] = None  # the terminal status the server reported, if any
+    http_status: Optional[int] = None
+    server_log_tail: Optional[str] = None
+    statuses_seen: list[str] = field(default_factory=list)
+    reconnects: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def generation_completed(self) -> bool:
+        return self.server_status == "completed"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RowBudget:
+    timeout_cached: float
+    timeout_download: float
+
+
+class RowServer(Protocol):
+    """What a row needs from the server under test (``Session`` provides it)."""
+
+    @property
+    def client(self) -> VoiceboxClient: ...
+
+    def alive(self) -> bool: ...
+
+    def exit_code(self) -> Optional[int]: ...
+
+    def log_tail(self, lines: int) -> str: ...
+
+
+def run_row(
+    server: RowServer,
+    spec: RowSpec,
+    profile_id: str,
+    budget: RowBudget,
+    audio_dir: Path,
+    limits: AudioLimits = AudioLimits(),
+    on_status: Callable[[dict[str, Any]], None] = lambda event: None,
+) -> RowResult:
+    """Run one row against a healthy server and say exactly how it went. Never raises for the
+    server's misbehaviour: every failure becomes the row's status and error text."""
+    result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
+    started = time.monotonic()
+    try:
+        _run(server, spec, profile_id, budget, audio_dir, limits, on_status, result)
+    except ApiError as exc:
+        result.status, result.error, result.http_status = FAILED, str(exc), exc.status
+    except requests.RequestException as exc:
+        result.status, result.error = FAILED, f"the server stopped answering: {exc.__class__.__name__}"
+        if not server.alive():
+            result.error = f"server exited (code {server.exit_code()})"
+    result.elapsed_seconds = round(time.monotonic() - started, 2)
+    if result.status != PASSED:
+        result.server_log_tail = server.log_tail(LOG_TAIL_LINES)
+    return result
+
+
+def _run(
+    server: RowServer,
+    spec: RowSpec,
+    profile_id: str,
+    budget: RowBudget,
+    audio_dir: Path,
+    limits: AudioLimits,
+    on_status: Callable[[dict[str, Any]], None],
+    result: RowResult,
+) -> None:
+    client = server.client
+    try:
+        entry = next((m for m in client.model_status() if m.get("model_name") == spec.model_name), None)
+        result.was_cached = None if entry is None else bool(entry.get("downloaded"))
+    except (ApiError, requests.RequestException, ValueError, KeyError):
+        result.was_cached = None  # unknown: allow for a download
+        if not server.alive():
+            raise
+    timeout = budget.timeout_cached if result.was_cached else budget.timeout_download
+    result.timeout_seconds = timeout
+    deadline = time.monotonic() + timeout
+
+    created = client.generate(spec.request_body(profile_id))
+    result.generation_id = str(created["id"])
+    followed = client.follow_status(result.generation_id, deadline, server.alive, on_status)
+    result.statuses_seen, result.reconnects = followed.statuses, followed.reconnects
+    last = followed.last or {}
+    result.server_status = None if followed.outcome is not Outcome.TERMINAL else str(last.get("status"))
+
+    if followed.outcome is Outcome.SERVER_EXITED:
+        result.status, result.error = FAILED, f"server exited (code {server.exit_code()}) during the generation"
+        return
+    if followed.outcome is Outcome.MALFORMED:
+        result.status, result.error = FAILED, followed.detail
+        return
+    if followed.outcome is Outcome.TIMEOUT:
+        seen = " → ".join(followed.statuses) or "no status"
+        result.status = TIMEOUT
+        result.error = f"no terminal status within {timeout:g} s (last seen: {seen}; {followed.detail})"
+        return
+    if last.get("status") != "completed":
+        result.status = FAILED
+        result.error = str(last.get("error") or f"generation ended with status {last.get('status')!r}")
+        return
+
+    data = client.audio(result.generation_id)
+    audio_dir.mkdir(parents=True, exist_ok=True)
+    size = spec.model_size or "default"
+    path = audio_dir / f"row{spec.row.zfill(2)}-{spec.engine}-{size}-{spec.language}.wav"
+    path.write_bytes(data)
+    report = check_wav(data, spec.text, limits)
+    result.audio_path, result.audio_bytes = str(path.resolve()), report.size_bytes
+    result.sample_rate, result.channels, result.audio_duration = report.sample_rate, report.channels, report.duration
+    if not report.ok:
+        result.status, result.error = FAILED, f"bad audio: {report.problem}"
+        return
+    result.status = PASSED
+
+
+NO_SIZE = {"", "—", "-", "n/a"}
+
+
+def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "en") -> RowSpec:
+    """A RowSpec from an Examples row (``row``, ``engine``, ``model_size``, ``model_name``...).
+
+    ``model_size`` is "—" for single-size engines. ``text`` and ``language`` columns, when the
+    table has them, override the arguments.
+    """
+    size = cells.get("model_size", "").strip()
+    engine = cells.get("engine", "").strip()
+    return RowSpec(
+        row=cells.get("row", "").strip(),
+        engine=engine,
+        model_size=None if size in NO_SIZE else size,
+        model_name=cells.get("model_name", "").strip(),
+        text=cells.get("text", text).strip() or text,
+        language=cells.get("language", language).strip() or language,
+        label=f"{engine} {size if size not in NO_SIZE else ''}".strip(),
+    )
+
+
+def placeholder(spec: RowSpec, status: str, error: Optional[str]) -> RowResult:
+    """The record of a row that produced no result of its own (not run, or broken in setup)."""
+    result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
+    result.status, result.error = status, error
+    return result
+
+
+LANGUAGES = {
+    "English": "en", "Chinese": "zh", "Japanese": "ja", "Korean": "ko", "German": "de",
+    "French": "fr", "Russian": "ru", "Portuguese": "pt", "Spanish": "es", "Italian": "it",
+}
+
+
+def language_code(name: str) -> str:
+    """The API's language code for a language named in a feature file ("English" -> "en")."""
+    code = LANGUAGES.get(name.strip())
+    if code is None:
+        raise ValueError(f"Unknown language {name!r} in the feature file; use one of {', '.join(LANGUAGES)}.")
+    return code
+
+
+def make_spec(row: str, engine: str, model_size: str, model_name: str, text: str, language: str) -> RowSpec:
+    """A RowSpec from a step's words ("qwen", "1.7B" or "—", "qwen-tts-1.7B", "...", "English")."""
+    return spec_from_table(
+        {"row": row, "engine": engine, "model_size": model_size, "model_name": model_name},
+        text=text, language=language_code(language),
+    )

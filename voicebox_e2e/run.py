@@ -1,0 +1,172 @@
+"""One sign-off run, as the behave hooks and steps drive it.
+
+``SuiteRun`` is the single object ``environment.py`` keeps on the context: it resolves the
+target, starts the server when the first selected row needs it (and again after a crash),
+creates profiles on first use, runs rows, and always shuts everything down.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from datetime import datetime, timezone
+from types import FrameType
+from typing import Any, Callable, Optional
+
+from voicebox_e2e import events
+from voicebox_e2e.binary import Target, read_version, resolve_target
+from voicebox_e2e.client import Exchange
+from voicebox_e2e.config import Settings
+from voicebox_e2e.report import platform_tag
+from voicebox_e2e.rows import NOT_RUN, FAILED, RowBudget, RowResult, RowSpec, placeholder, run_row
+from voicebox_e2e.session import ProfileKey, Session, SessionError, console, reap_stale_servers, utc_stamp
+
+
+def iso_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the main thread when the run receives SIGTERM, so behave stops as for Ctrl-C."""
+
+
+class SuiteRun:
+    def __init__(self, settings: Settings, emit: events.Emit, echo: Callable[[str], None] = console) -> None:
+        self.settings = settings
+        self.emit = emit
+        self.echo = echo
+        self.stamp = utc_stamp()
+        self.started_at = iso_now()
+        self.stale_notes = reap_stale_servers(echo)
+        self.target: Target = resolve_target(settings, settings.output_dir / f"build-{self.stamp}.log", echo)
+        self.version = read_version(self.target.command)
+        self.session: Optional[Session] = None
+        self.setup_error: Optional[SessionError] = None
+        self.interrupt_reason: Optional[str] = None
+        self.rows_reported: set[str] = set()
+        self.last_exchanges: list[Exchange] = []
+        self._previous_sigterm: Any = None
+        self.emit(events.RUN_STARTED, self.describe())
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "platform": platform_tag(),
+            "target": self.target.kind,
+            "binary": self.target.label,
+            "binary_size_mb": self.target.size_mb,
+            "binary_version": self.version,
+            "started_at": self.started_at,
+            "stamp": self.stamp,
+            "output_dir": str(self.settings.output_dir),
+            "only": sorted(self.settings.only),
+            "skip": sorted(self.settings.skip),
+        }
+
+    # -- signals -------------------------------------------------------------------------------
+
+    def catch_sigterm(self) -> None:
+        """behave dies on SIGTERM without running after_all; turn it into an orderly stop."""
+        if sys.platform == "win32":
+            return
+
+        def on_sigterm(sig: int, frame: Optional[FrameType]) -> None:
+            self.interrupt_reason = "SIGTERM"
+            raise Interrupted("SIGTERM")
+
+        self._previous_sigterm = signal.signal(signal.SIGTERM, on_sigterm)
+
+    def release_sigterm(self) -> None:
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+
+    # -- server --------------------------------------------------------------------------------
+
+    def server_ready(self) -> Session:
+        """The running server: launched on first need, relaunched (a bounded number of times)
+        after it died. Raises SessionError with the reason when it cannot be had."""
+        if self.session is None:
+            self.session = Session(self.settings, self.target, self.stamp, self.echo)
+        session = self.session
+        if session.server is None and self.setup_error is not None:
+            raise self.setup_error
+        try:
+            if session.server is None:
+                session.start()
+            else:
+                session.ensure_running()
+        except SessionError as exc:
+            self.setup_error = exc
+            raise
+        self.setup_error = None
+        return session
+
+    def profile(self, key: ProfileKey) -> str:
+        return self.server_ready().profile_id(key)
+
+    # -- rows ----------------------------------------------------------------------------------
+
+    def run(self, spec: RowSpec, profile_id: str) -> RowResult:
+        session = self.server_ready()
+        budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download)
+        audio_dir = self.settings.output_dir / f"audio-{self.stamp}"
+        last_status: list[str] = []
+
+        def on_status(event: dict[str, Any]) -> None:
+            status = str(event.get("status"))
+            if not last_status or last_status[-1] != status:
+                last_status.append(status)
+                self.echo(f"row {spec.row} {spec.label}: {status}")
+
+        mark = len(session.client.exchanges)
+        result = run_row(session, spec, profile_id, budget, audio_dir, on_status=on_status)
+        self.last_exchanges = session.client.exchanges[mark:]
+        self.report_row(result)
+        return result
+
+    def report_row(self, result: RowResult) -> None:
+        self.rows_reported.add(result.row)
+        self.emit(events.ROW_RESULT, result.to_json())
+
+    def report_unfinished(self, spec: RowSpec, error: Optional[str], interrupted: bool) -> None:
+        """A row whose steps ended without a result of their own (setup failed, or interrupted)."""
+        if spec.row in self.rows_reported:
+            return
+        status = NOT_RUN if interrupted else FAILED
+        result = placeholder(spec, status, error)
+        if self.session is not None and not interrupted:
+            result.server_log_tail = self.session.log_tail(100) or None
+        self.report_row(result)
+
+    # -- the end -------------------------------------------------------------------------------
+
+    def finish(self, aborted: bool) -> None:
+        """Stop everything this run started, then tell the formatter how the run ended."""
+        notes: list[str] = []
+        launches, health = 0, []
+        if self.session is not None:
+            notes = self.session.close()
+            launches, health = self.session.launches, self.session.health_seconds
+        if aborted and self.interrupt_reason is None:
+            self.interrupt_reason = "KeyboardInterrupt (Ctrl-C)"
+        self.release_sigterm()
+        self.emit(
+            events.RUN_FINISHED,
+            {
+                "finished_at": iso_now(),
+                "interrupted": aborted,
+                "interrupt_reason": self.interrupt_reason if aborted else None,
+                "setup_error": None if self.setup_error is None else str(self.setup_error),
+                "setup_log_tail": None if self.setup_error is None else self.setup_error.log_tail or None,
+                "server": {
+                    "launches": launches,
+                    "health_seconds": [round(s, 2) for s in health],
+                    "log": None if self.session is None else str(self.session.log_path),
+                    "data_dir": None if self.session is None else str(self.session.data_dir),
+                    "data_dir_kept": self.settings.keep_data_dir,
+                    "shutdown_notes": notes,
+                    "stale_servers_stopped": self.stale_notes,
+                },
+                "profiles_created": [] if self.session is None else self.session.profiles_created,
+            },
+        )

@@ -1,0 +1,238 @@
+"""A run's session with Voicebox: the server (relaunched after a crash), its data dir, the profiles.
+
+``environment.py`` opens one ``Session`` before the first row and always closes it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+import psutil
+import requests
+
+from voicebox_e2e.binary import Target
+from voicebox_e2e.client import VoiceboxClient
+from voicebox_e2e.config import PROJECT_ROOT, Settings, read_reference_text
+from voicebox_e2e.server import (
+    DATA_DIR_ENV,
+    OWNER_ENV,
+    LaunchSpec,
+    ServerExited,
+    ServerNotHealthy,
+    ServerProcess,
+    free_port,
+    port_is_free,
+)
+
+DATA_DIR_PREFIX = "voicebox-e2e-"
+HOST = "127.0.0.1"
+
+
+class SessionError(RuntimeError):
+    """The server cannot be brought up (or back up); the message says why, the tail shows it."""
+
+    def __init__(self, message: str, log_tail: str = "") -> None:
+        super().__init__(message)
+        self.log_tail = log_tail
+
+
+@dataclass(frozen=True)
+class ProfileKey:
+    kind: str  # "cloned" or "preset"
+    engine: Optional[str] = None
+    voice: Optional[str] = None
+
+    @property
+    def name(self) -> str:
+        return "e2e-cloned" if self.kind == "cloned" else f"e2e-{self.engine}-{self.voice}"
+
+
+def utc_stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+
+
+class Session:
+    def __init__(self, settings: Settings, target: Target, stamp: str, echo: Callable[[str], None]) -> None:
+        self.settings = settings
+        self.target = target
+        self.stamp = stamp
+        self.echo = echo
+        settings.output_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = settings.output_dir / f"server-{stamp}.log"
+        self.audio_dir = settings.output_dir / f"audio-{stamp}"
+        self.data_dir = Path(tempfile.mkdtemp(prefix=DATA_DIR_PREFIX))
+        self.port = settings.port or free_port(HOST)
+        self.server: Optional[ServerProcess] = None
+        self._client: Optional[VoiceboxClient] = None
+        self.launches = 0
+        self.health_seconds: list[float] = []
+        self.profiles: dict[ProfileKey, str] = {}
+        self.profiles_created: list[str] = []
+        self.shutdown_notes: list[str] = []
+
+    # -- what a row needs (rows.RowServer) -----------------------------------------------------
+
+    @property
+    def client(self) -> VoiceboxClient:
+        assert self._client is not None, "the session has no server yet"
+        return self._client
+
+    def alive(self) -> bool:
+        """False once the server has exited (waiting up to 1 s for a dying one to finish)."""
+        return self.server is not None and self.server.confirm_exit(timeout=1.0) is None
+
+    def exit_code(self) -> Optional[int]:
+        return None if self.server is None else self.server.exit_code()
+
+    def log_tail(self, lines: int) -> str:
+        return "" if self.server is None else self.server.log_tail(lines)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        if self.settings.isolated_cache:
+            cache = self.data_dir / "hf-cache"
+            cache.mkdir(exist_ok=True)
+            env["HF_HUB_CACHE"] = str(cache)
+            env["VOICEBOX_MODELS_DIR"] = str(cache)
+        if self.target.simulated:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+        return env
+
+    def start(self) -> None:
+        """Launch the server and wait until it is healthy (or say clearly why it is not)."""
+        if self.launches and not port_is_free(self.port, HOST):
+            self.port = free_port(HOST)
+        if not port_is_free(self.port, HOST):
+            raise SessionError(
+                f"Port {self.port} is already in use; free it or pass port=0 to pick a free one."
+            )
+        self.launches += 1
+        spec = LaunchSpec(self.target.command, HOST, self.port, self.data_dir, self.log_path, self._environment())
+        try:
+            self.server = ServerProcess(spec)
+        except ServerNotHealthy as exc:
+            raise SessionError(str(exc)) from exc
+        self._client = VoiceboxClient(self.server.base_url)
+        self.echo(f"Launched {self.target.label} (pid {self.server.pid}) on port {self.port}; waiting for /health...")
+        try:
+            seconds = self.server.wait_healthy(self.settings.health_timeout, requests.Session())
+        except ServerExited as exc:
+            tail = exc.tail
+            self._stop_server()
+            raise SessionError(f"The server exited with code {exc.code} before it became healthy.", tail) from exc
+        except ServerNotHealthy as exc:
+            tail = self.server.log_tail()
+            self._stop_server()
+            raise SessionError(str(exc), tail) from exc
+        self.health_seconds.append(seconds)
+        self.echo(f"Server healthy after {seconds:.1f} s.")
+
+    def ensure_running(self) -> Optional[str]:
+        """Relaunch a server that died (same data dir); returns a note when it did."""
+        if self.server is not None and self.server.is_running():
+            return None
+        code = None if self.server is None else self.server.exit_code()
+        if self.server is not None:
+            self._stop_server()
+        if self.launches > self.settings.max_relaunches:
+            raise SessionError(
+                f"The server exited (code {code}) and has been relaunched {self.launches - 1} time(s) already; giving up."
+            )
+        self.echo(f"The server exited (code {code}); relaunching it on the same data dir.")
+        self.start()
+        return f"server relaunched after exit code {code}"
+
+    def profile_id(self, key: ProfileKey) -> str:
+        """The profile for a row, created on first use (and again if a relaunch lost it)."""
+        known = self.profiles.get(key)
+        if known is not None and self.client.get_profile(known) is not None:
+            return known
+        existing = next((p for p in self.client.list_profiles() if p["name"] == key.name), None)
+        if existing is not None:
+            profile_id = str(existing["id"])
+        else:
+            body: dict[str, object] = {"name": key.name, "voice_type": key.kind, "language": "en"}
+            if key.kind == "preset":
+                body.update(preset_engine=key.engine, preset_voice_id=key.voice)
+            profile_id = str(self.client.create_profile(body)["id"])
+            self.profiles_created.append(key.name)
+        if key.kind == "cloned" and (existing is None or not existing.get("sample_count")):
+            self.client.upload_sample(profile_id, self.settings.reference_wav, read_reference_text(self.settings))
+        self.profiles[key] = profile_id
+        return profile_id
+
+    def _stop_server(self) -> None:
+        if self.server is None:
+            return
+        if self._client is not None:
+            self._client.close_streams()
+        self.shutdown_notes.extend(self.server.stop())
+
+    def close(self) -> list[str]:
+        """Stop everything this session started and remove its temp data dir unless kept."""
+        self._stop_server()
+        if self.settings.keep_data_dir:
+            self.echo(f"Kept the data dir: {self.data_dir}")
+        else:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+        return self.shutdown_notes
+
+
+def reap_stale_servers(echo: Callable[[str], None]) -> list[str]:
+    """Stop servers an earlier run of this suite launched and then abandoned (its process gone).
+
+    The real server's --parent-pid watchdog never runs, so a run that was SIGKILLed leaves its
+    server behind. Only processes carrying this suite's launch marker are considered, and only
+    those whose launching process is gone; their temp data dirs (voicebox-e2e-*) are removed.
+    """
+    notes: list[str] = []
+    for proc in psutil.process_iter(["pid"]):
+        try:
+            env = proc.environ()
+        except (psutil.Error, OSError):
+            continue
+        owner = env.get(OWNER_ENV)
+        if not owner or not owner.isdigit() or proc.pid == os.getpid():
+            continue
+        if psutil.pid_exists(int(owner)) and _alive(int(owner)):
+            continue
+        data_dir = env.get(DATA_DIR_ENV, "")
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for member in tree:
+            try:
+                member.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(tree, timeout=5)
+        removed = ""
+        path = Path(data_dir)
+        if data_dir and path.name.startswith(DATA_DIR_PREFIX) and path.parent == Path(tempfile.gettempdir()) and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed = f" and removed its data dir {path}"
+        note = f"Stopped a stale Voicebox server (pid {proc.pid}) left by an earlier run (pid {owner}){removed}."
+        echo(note)
+        notes.append(note)
+    return notes
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def console(message: str) -> None:
+    print(f"[voicebox-e2e] {message}", file=sys.stderr, flush=True)
