@@ -1,0 +1,69 @@
+"""The design's command line: ``python -m voicebox_e2e [flags]`` runs behave with the same settings.
+
+Each flag becomes a behave userdata value (``--only kokoro`` is ``-D only=kokoro``); the settings
+are checked before behave starts, so a bad flag costs one sentence and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from voicebox_e2e.config import PROJECT_ROOT, ConfigError, settings_from_userdata
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m voicebox_e2e", description="Voicebox end-to-end model sign-off (runs behave).")
+    p.add_argument("--binary", metavar="PATH", help="use this binary instead of auto-detecting")
+    p.add_argument("--voicebox-repo", metavar="PATH", help="the Voicebox checkout to search and build in (or VOICEBOX_REPO)")
+    p.add_argument("--skip-build", action="store_true", help="error if no binary is found (no auto-build)")
+    p.add_argument("--reference-wav", metavar="PATH", help="reference audio (default: fixtures/reference_voice.wav)")
+    p.add_argument("--reference-text", metavar="STR", help="its transcription (default: the .txt beside the WAV)")
+    p.add_argument("--only", metavar="ENGINE[,...]", help="run only these engines (e.g. kokoro,qwen)")
+    p.add_argument("--skip", metavar="ENGINE[,...]", help="skip these engines")
+    p.add_argument("--keep-data-dir", action="store_true", help="don't delete the temp data dir after the run")
+    p.add_argument("--timeout-cached", metavar="SEC", help="per-row timeout when the model is cached (180)")
+    p.add_argument("--timeout-download", metavar="SEC", help="per-row timeout when it must be downloaded (1200)")
+    p.add_argument("--port", metavar="N", help="override the auto-picked port")
+    p.add_argument("--output-dir", metavar="PATH", help="where reports go (default: results/)")
+    p.add_argument("--isolated-cache", action="store_true", help="point HF_HUB_CACHE and VOICEBOX_MODELS_DIR at the temp dir")
+    p.add_argument("--simulator", action="store_true", help="run against the bundled simulator")
+    p.add_argument("--tags", default="@english", help="behave tag expression (default: @english)")
+    return p
+
+
+def userdata_from(args: argparse.Namespace) -> dict[str, str]:
+    data: dict[str, str] = {}
+    for name in ("binary", "voicebox_repo", "reference_wav", "output_dir"):
+        value = getattr(args, name)
+        if value:
+            data[name] = str(Path(value).expanduser().absolute())
+    for name in ("reference_text", "only", "skip", "timeout_cached", "timeout_download", "port"):
+        value = getattr(args, name)
+        if value is not None:
+            data[name] = str(value)
+    for name in ("skip_build", "keep_data_dir", "isolated_cache", "simulator"):
+        if getattr(args, name):
+            data[name] = "true"
+    return data
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    userdata = userdata_from(args)
+    userdata.setdefault("output_dir", str(Path("results").absolute()))
+    try:
+        settings_from_userdata(userdata)
+    except ConfigError as exc:
+        print(f"voicebox-e2e: error: {exc}", file=sys.stderr)
+        return 2
+    from behave.__main__ import main as behave_main
+
+    behave_args = [f"--tags={args.tags}"]
+    for key, value in userdata.items():
+        behave_args += ["-D", f"{key}={value}"]
+    os.chdir(PROJECT_ROOT)  # behave reads behave.ini from the working directory
+    return int(behave_main(behave_args))
