@@ -18,7 +18,7 @@ from voicebox_e2e.binary import Target, read_version, resolve_target
 from voicebox_e2e.client import Exchange
 from voicebox_e2e.config import Settings
 from voicebox_e2e.report import platform_tag
-from voicebox_e2e.rows import NOT_RUN, FAILED, RowBudget, RowResult, RowSpec, placeholder, run_row
+from voicebox_e2e.rows import NOT_RUN, FAILED, TIMEOUT, RowBudget, RowResult, RowSpec, placeholder, run_row
 from voicebox_e2e.session import ProfileKey, Session, SessionError, console, reap_stale_servers, utc_stamp
 
 
@@ -122,6 +122,13 @@ class SuiteRun:
         result = run_row(session, spec, profile_id, budget, audio_dir, on_status=on_status)
         self.last_exchanges = session.client.exchanges[mark:]
         self.report_row(result)
+        if result.status == TIMEOUT and session.alive():
+            # A generation that never ends holds the server's one-at-a-time queue: every later
+            # row would time out behind it. A fresh server (same data dir) frees the queue.
+            try:
+                session.restart(f"row {spec.row} ({spec.label}) timed out and may still hold the generation queue")
+            except SessionError as exc:
+                self.setup_error = exc
         return result
 
     def report_row(self, result: RowResult) -> None:
@@ -160,6 +167,7 @@ class SuiteRun:
                 "setup_log_tail": None if self.setup_error is None else self.setup_error.log_tail or None,
                 "server": {
                     "launches": launches,
+                    "restarts": [] if self.session is None else self.session.restarts,
                     "health_seconds": [round(s, 2) for s in health],
                     "log": None if self.session is None else str(self.session.log_path),
                     "data_dir": None if self.session is None else str(self.session.data_dir),

@@ -72,6 +72,7 @@ class Session:
         self.server: Optional[ServerProcess] = None
         self._client: Optional[VoiceboxClient] = None
         self.launches = 0
+        self.restarts: list[str] = []
         self.health_seconds: list[float] = []
         self.profiles: dict[ProfileKey, str] = {}
         self.profiles_created: list[str] = []
@@ -143,13 +144,21 @@ class Session:
         code = None if self.server is None else self.server.exit_code()
         if self.server is not None:
             self._stop_server()
-        if self.launches > self.settings.max_relaunches:
+        relaunches = self.launches - 1 - len(self.restarts)
+        if relaunches >= self.settings.max_relaunches:
             raise SessionError(
-                f"The server exited (code {code}) and has been relaunched {self.launches - 1} time(s) already; giving up."
+                f"The server exited (code {code}) and has been relaunched {relaunches} time(s) already; giving up."
             )
         self.echo(f"The server exited (code {code}); relaunching it on the same data dir.")
         self.start()
         return f"server relaunched after exit code {code}"
+
+    def restart(self, reason: str) -> None:
+        """Stop the server and start a fresh one on the same data dir (not counted as a crash)."""
+        self.echo(f"Restarting the server: {reason}.")
+        self._stop_server()
+        self.restarts.append(reason)
+        self.start()
 
     def profile_id(self, key: ProfileKey) -> str:
         """The profile for a row, created on first use (and again if a relaunch lost it)."""

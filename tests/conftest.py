@@ -1,0 +1,229 @@
+"""Shared helpers: run the real suite (behave) or the simulator as subprocesses, and check that
+nothing they started is left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import psutil
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+OWNER_ENV = "VOICEBOX_E2E_OWNER_PID"
+
+# Fast timings for the simulator in tests; the real server polls its status stream every 1.0 s.
+FAST = """
+startup_seconds = 0.1
+status_poll_seconds = 0.2
+load_seconds = 0.1
+generate_seconds = 0.1
+download_seconds = 0.5
+"""
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VOICEBOX_REPO", "VOICEBOX_SIM_SCENARIO", "HF_TOKEN")}
+    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(value)
+
+
+def write_scenario(directory: Path, text: str, fast: bool = True) -> Path:
+    """Write a scenario file: the test's TOML over the fast timings (the test's keys win)."""
+    data: dict[str, Any] = dict(tomllib.loads(FAST)) if fast else {}
+    for key, value in tomllib.loads(text).items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for model, fault in data.get("models", {}).items():
+        lines.append(f'[models."{model}"]')
+        lines += [f"{k} = {_toml_value(v)}" for k, v in fault.items()]
+    path = directory / "scenario.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def leftovers(owner_pid: int) -> list[psutil.Process]:
+    """Processes launched by the suite run whose pid was ``owner_pid`` that still exist."""
+    found = []
+    for proc in psutil.process_iter(["pid"]):
+        try:
+            if proc.environ().get(OWNER_ENV) == str(owner_pid) and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+@dataclass
+class SuiteResult:
+    proc: subprocess.CompletedProcess[str]
+    output_dir: Path
+    pid: int
+
+    @property
+    def code(self) -> int:
+        return self.proc.returncode
+
+    @property
+    def report(self) -> dict[str, Any]:
+        files = sorted(self.output_dir.glob("e2e-*.json"))
+        assert len(files) == 1, f"expected one JSON report in {self.output_dir}, found {files}\n{self.proc.stdout[-3000:]}\n{self.proc.stderr[-3000:]}"
+        return dict(json.loads(files[0].read_text(encoding="utf-8")))
+
+    @property
+    def markdown(self) -> str:
+        files = sorted(self.output_dir.glob("e2e-*.md"))
+        assert len(files) == 1, f"expected one Markdown report, found {files}"
+        return files[0].read_text(encoding="utf-8")
+
+    def rows(self) -> dict[str, dict[str, Any]]:
+        return {r["row"]: r for r in self.report["results"]}
+
+    def statuses(self) -> dict[str, str]:
+        return {row: r["status"] for row, r in self.rows().items()}
+
+    def assert_clean(self) -> None:
+        """Nothing the run launched is alive, its port is free and its temp data dir is gone."""
+        left = leftovers(self.pid)
+        assert not left, f"processes left running: {[p.pid for p in left]}"
+        server = self.report["server"]
+        if server.get("data_dir") and not server.get("data_dir_kept"):
+            assert not Path(server["data_dir"]).exists(), f"data dir {server['data_dir']} was not removed"
+        assert not [n for n in server.get("shutdown_notes", []) if "still in use" in n]
+
+
+def run_suite(
+    tmp_path: Path,
+    *args: str,
+    scenario: Optional[str] = None,
+    env: Optional[dict[str, str]] = None,
+    timeout: float = 240,
+    tags: str = "@english",
+) -> SuiteResult:
+    """Run ``behave`` on this project, as QA would, against the simulator."""
+    output = tmp_path / "results"
+    extra = dict(env or {})
+    if scenario is not None:
+        extra["VOICEBOX_SIM_SCENARIO"] = str(write_scenario(tmp_path, scenario))
+    cmd = [sys.executable, "-m", "behave", f"--tags={tags}", "--no-color", "-D", f"output_dir={output}", *args]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=base_env(**extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"behave did not finish within {timeout} s\n{out[-3000:]}\n{err[-3000:]}")
+    return SuiteResult(subprocess.CompletedProcess(cmd, proc.returncode, out, err), output, proc.pid)
+
+
+def wait_for(condition: Any, timeout: float, what: str, interval: float = 0.05) -> Any:
+    """Poll ``condition`` until it returns something truthy; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+class Simulator:
+    """The simulator run directly as the binary would be, for contract and fault tests."""
+
+    def __init__(self, tmp_path: Path, scenario: Optional[str] = None, fast: bool = True, args: tuple[str, ...] = (), parent_pid: Optional[int] = None) -> None:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.data_dir = tmp_path / "data"
+        self.stdout_path, self.stderr_path = tmp_path / "sim-stdout.log", tmp_path / "sim-stderr.log"
+        env = base_env()
+        if scenario is not None or fast:
+            env["VOICEBOX_SIM_SCENARIO"] = str(write_scenario(tmp_path, scenario or "", fast=fast))
+        argv = [sys.executable, "-m", "voicebox_sim", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir), *args]
+        if parent_pid is not None:
+            argv += ["--parent-pid", str(parent_pid)]
+        self.proc = subprocess.Popen(
+            argv, cwd=tmp_path, env=env, stdout=self.stdout_path.open("wb"), stderr=self.stderr_path.open("wb"),
+            start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.http = requests.Session()
+
+    def wait_healthy(self, timeout: float = 20) -> None:
+        def healthy() -> bool:
+            assert self.proc.poll() is None, f"simulator exited with {self.proc.returncode}: {self.stderr()[-2000:]}"
+            try:
+                return self.http.get(self.url + "/health", timeout=1).json()["status"] == "healthy"
+            except requests.RequestException:
+                return False
+
+        wait_for(healthy, timeout, "the simulator to answer /health")
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_bytes().decode("utf-8", errors="replace")
+
+    def stdout(self) -> str:
+        return self.stdout_path.read_bytes().decode("utf-8", errors="replace")
+
+    def tree(self) -> list[psutil.Process]:
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return []
+
+    def stop(self) -> None:
+        procs = self.tree()
+        for p in procs:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(procs, timeout=5)
+        self.proc.wait(timeout=5)
+
+
+@pytest.fixture
+def simulator(tmp_path: Path) -> Iterator[Any]:
+    started: list[Simulator] = []
+
+    def start(scenario: Optional[str] = None, fast: bool = True, args: tuple[str, ...] = (), parent_pid: Optional[int] = None, healthy: bool = True) -> Simulator:
+        workdir = tmp_path / f"sim{len(started)}"
+        workdir.mkdir()
+        sim = Simulator(workdir, scenario, fast, args, parent_pid)
+        started.append(sim)
+        if healthy:
+            sim.wait_healthy()
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
