@@ -162,7 +162,7 @@ class VoiceboxClient:
         deadline: float,
         server_alive: Callable[[], bool],
         on_event: Callable[[dict[str, Any]], None] = lambda event: None,
-        stall_seconds: float = 10.0,
+        stall_seconds: float = 5.0,
     ) -> StatusResult:
         """Follow GET /generate/{id}/status until a terminal status or ``deadline`` (monotonic).
 
