@@ -126,6 +126,7 @@ def run_suite(
     tags: str = "@english",
 ) -> SuiteResult:
     """Run ``behave`` on this project, as QA would, against the simulator."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     output = tmp_path / "results"
     extra = dict(env or {})
     if scenario is not None:
