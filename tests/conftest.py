@@ -62,6 +62,7 @@ def write_scenario(directory: Path, text: str, fast: bool = True) -> Path:
     for model, fault in data.get("models", {}).items():
         lines.append(f'[models."{model}"]')
         lines += [f"{k} = {_toml_value(v)}" for k, v in fault.items()]
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "scenario.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

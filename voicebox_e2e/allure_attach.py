@@ -9,7 +9,7 @@ from typing import Sequence
 import allure
 
 from voicebox_e2e.client import Exchange
-from voicebox_e2e.report import redact
+from voicebox_e2e.redaction import redact
 from voicebox_e2e.rows import RowResult
 
 

@@ -36,9 +36,14 @@ def table_row(context: Any) -> Optional[dict[str, str]]:
 
 
 def failure_text(scenario: Any) -> Optional[str]:
+    """The first failed step's error: the exception's own words, without behave's traceback."""
     for step in scenario.all_steps:
-        if step.status in (Status.failed, Status.error) and step.error_message:
-            return str(step.error_message).strip()
+        if step.status in (Status.failed, Status.error):
+            exception = getattr(step, "exception", None)
+            if exception is not None and str(exception):
+                return str(exception).strip()
+            if step.error_message:
+                return str(step.error_message).strip()
     return None
 
 

@@ -9,11 +9,13 @@ Use in behave.ini (as this project does)::
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Optional
 
 from allure_behave.formatter import AllureFormatter
 from behave.formatter.base import Formatter, StreamOpener
 from behave.model import ScenarioOutline
+from behave.parser import parse_file
 
 from voicebox_e2e import events
 from voicebox_e2e.config import output_dir_of
@@ -21,6 +23,11 @@ from voicebox_e2e.report import RunReport, write_reports
 from voicebox_e2e.rows import NOT_RUN, placeholder, spec_from_table
 
 Key = tuple[str, int]
+
+
+def key_of(scenario: Any) -> Key:
+    """One matrix row, however behave spelled its file's path."""
+    return (str(Path(scenario.filename).resolve()), int(scenario.line))
 
 
 class ReportFormatter(Formatter):  # type: ignore[misc]
@@ -41,9 +48,19 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         self.results: dict[Key, dict[str, Any]] = {}
         self.current: Optional[Key] = None
 
+    def _plan_all(self) -> None:
+        """Plan the rows of every feature file this run covers, including those an interrupt
+        keeps behave from reaching (it never hands those to a formatter)."""
+        for location in self.config.paths or ["features"]:
+            base = Path(str(location).split(":")[0])
+            files = sorted(base.rglob("*.feature")) if base.is_dir() else [base]
+            for file in files:
+                if file.suffix == ".feature" and file.is_file():
+                    self.feature(parse_file(str(file), language=self.config.lang))
+
     def feature(self, feature: Any) -> None:
         """Plan every selected Examples row of this feature as "not run" until it reports."""
-        if self.run is None:
+        if self.run is None or feature is None:
             return
         only, skip = set(self.run["only"]), set(self.run["skip"])
         cells_by_line: dict[int, dict[str, str]] = {}
@@ -60,10 +77,10 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             if (only and engine not in only) or engine in skip:
                 continue
             spec = spec_from_table(cells)
-            self.planned[(scenario.filename, scenario.line)] = placeholder(spec, NOT_RUN, "the run stopped before this row").to_json()
+            self.planned[key_of(scenario)] = placeholder(spec, NOT_RUN, "the run stopped before this row").to_json()
 
     def scenario(self, scenario: Any) -> None:
-        self.current = (scenario.filename, scenario.line)
+        self.current = key_of(scenario)
 
     def embedding(self, mime_type: str, data: bytes) -> None:
         if mime_type not in events.KINDS:
@@ -71,6 +88,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         payload = events.decode(data)
         if mime_type == events.RUN_STARTED:
             self.run = payload
+            self._plan_all()
         elif mime_type == events.RUN_FINISHED:
             self.finished = payload
         elif self.current is not None:

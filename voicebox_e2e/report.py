@@ -7,7 +7,6 @@ All text that came from the server or the user passes through ``redact`` before 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import re
 import sys
@@ -15,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from voicebox_e2e.redaction import redact, redact_tree
 from voicebox_e2e.rows import FAILED, NOT_RUN, PASSED, TIMEOUT
 
 STATUS_WORDS = {PASSED: "PASS", FAILED: "FAIL", TIMEOUT: "TIMEOUT", NOT_RUN: "NOT RUN"}
-HF_TOKEN_PATTERN = re.compile(r"hf_[A-Za-z0-9]{6,}")
 
 
 def platform_tag() -> str:
@@ -27,26 +26,6 @@ def platform_tag() -> str:
     machine = platform.machine().lower()
     machine = {"amd64": "x86_64", "aarch64": "arm64"}.get(machine, machine)
     return f"{system}-{machine}"
-
-
-def redact(text: str, environ: Optional[Mapping[str, str]] = None) -> str:
-    """Hide Hugging Face tokens: anything shaped like ``hf_...`` and the value of HF_TOKEN."""
-    env = os.environ if environ is None else environ
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
-        secret = env.get(name, "")
-        if len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return HF_TOKEN_PATTERN.sub("hf_[redacted]", text)
-
-
-def redact_tree(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [redact_tree(v) for v in value]
-    if isinstance(value, dict):
-        return {k: redact_tree(v) for k, v in value.items()}
-    return value
 
 
 def table_cell(text: Optional[str], limit: int = 160) -> str:

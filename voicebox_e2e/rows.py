@@ -11,6 +11,7 @@ import requests
 
 from voicebox_e2e.audio import AudioLimits, check_wav
 from voicebox_e2e.client import ApiError, Outcome, VoiceboxClient
+from voicebox_e2e.redaction import redact
 
 PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
 LOG_TAIL_LINES = 100
@@ -122,7 +123,8 @@ def run_row(
             result.error = f"server exited (code {server.exit_code()})"
     result.elapsed_seconds = round(time.monotonic() - started, 2)
     if result.status != PASSED:
-        result.server_log_tail = server.log_tail(LOG_TAIL_LINES)
+        result.server_log_tail = redact(server.log_tail(LOG_TAIL_LINES))
+    result.error = None if result.error is None else redact(result.error)
     return result
 
 
@@ -210,7 +212,7 @@ def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "e
 def placeholder(spec: RowSpec, status: str, error: Optional[str]) -> RowResult:
     """The record of a row that produced no result of its own (not run, or broken in setup)."""
     result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
-    result.status, result.error = status, error
+    result.status, result.error = status, None if error is None else redact(error)
     return result
 
 

@@ -17,6 +17,7 @@ from voicebox_e2e import events
 from voicebox_e2e.binary import Target, read_version, resolve_target
 from voicebox_e2e.client import Exchange
 from voicebox_e2e.config import Settings
+from voicebox_e2e.redaction import redact
 from voicebox_e2e.report import platform_tag
 from voicebox_e2e.rows import NOT_RUN, FAILED, TIMEOUT, RowBudget, RowResult, RowSpec, placeholder, run_row
 from voicebox_e2e.session import ProfileKey, Session, SessionError, console, reap_stale_servers, utc_stamp
@@ -142,7 +143,7 @@ class SuiteRun:
         status = NOT_RUN if interrupted else FAILED
         result = placeholder(spec, status, error)
         if self.session is not None and not interrupted:
-            result.server_log_tail = self.session.log_tail(100) or None
+            result.server_log_tail = redact(self.session.log_tail(100)) or None
         self.report_row(result)
 
     # -- the end -------------------------------------------------------------------------------

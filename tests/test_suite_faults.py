@@ -1,0 +1,205 @@
+"""The fault matrix: each simulator fault and each interrupt run through the real suite.
+
+Every case checks the rows' statuses, that the reports were written, and that nothing is left:
+no process (psutil), the port free, the temp data dir gone.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from conftest import ROOT, SuiteResult, base_env, leftovers, run_suite, wait_for, write_scenario
+
+KOKORO_QWEN = ("-D", "only=kokoro,qwen")  # rows 1, 2 (cloned feature) then 10 (preset feature)
+
+
+def test_a_crash_mid_row_fails_that_row_fast_and_the_rest_still_run(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, scenario='[models."chatterbox-tts"]\ncrash = 9\n')
+    rows = run.rows()
+    assert rows["6"]["status"] == "failed"
+    assert rows["6"]["error"] == "server exited (code 9) during the generation"
+    assert "Fatal error in chatterbox-tts inference" in rows["6"]["server_log_tail"]
+    assert rows["6"]["elapsed_seconds"] < 5, "noticed at once, not at the row's deadline"
+    assert all(r["status"] == "passed" for row, r in rows.items() if row != "6")
+    assert run.report["server"]["launches"] == 2 and run.code != 0
+    run.assert_clean()
+
+
+def test_a_server_that_keeps_crashing_is_not_relaunched_forever(tmp_path: Path) -> None:
+    scenario = "".join(f'[models."{m}"]\ncrash = 7\n' for m in ("qwen-tts-1.7B", "qwen-tts-0.6B", "luxtts"))
+    run = run_suite(tmp_path, "-D", "max_relaunches=1", scenario=scenario)
+    statuses = run.statuses()
+    assert statuses["1"] == statuses["2"] == "failed"
+    assert "relaunched 1 time(s) already; giving up" in run.rows()["5"]["error"]
+    assert all(s == "failed" for s in statuses.values())
+    assert run.report["server"]["launches"] == 2
+    run.assert_clean()
+
+
+def test_a_server_that_never_becomes_healthy_fails_every_row_with_the_reason(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "health_timeout=2", *KOKORO_QWEN, scenario="never_healthy = true\n")
+    assert run.statuses() == {"1": "failed", "2": "failed", "10": "failed"}
+    assert all("did not become healthy within 2 s" in r["error"] for r in run.rows().values())
+    assert "never_healthy" in (run.report["setup_log_tail"] or "")
+    assert "## Setup failed" in run.markdown
+    run.assert_clean()
+
+
+def test_a_server_that_crashes_before_healthy_is_reported_with_its_exit_code(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, *KOKORO_QWEN, scenario="crash_before_healthy = 3\n")
+    assert run.code != 0
+    assert "The server exited with code 3 before it became healthy." in run.rows()["1"]["error"]
+    assert "Simulated crash during start-up" in run.rows()["1"]["server_log_tail"]
+    assert all(r["status"] == "failed" for r in run.rows().values())
+    run.assert_clean()
+
+
+def test_the_port_already_taken_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run = run_suite(tmp_path, "-D", f"port={port}", "-D", "only=kokoro", scenario="")
+    assert run.statuses() == {"10": "failed"}
+    assert run.rows()["10"]["error"].startswith(f"Port {port} is already in use")
+    run.assert_clean()
+
+
+@pytest.mark.parametrize("fault,status,text", [
+    ("sse = \"drop\"\nslow_seconds = 1.0", "passed", None),
+    ("sse = \"malformed\"\nslow_seconds = 1.0", "failed", "the status stream sent an event that is not a status"),
+    ("wav = \"empty\"", "failed", "bad audio: the WAV is empty (0 bytes)"),
+    ("wav = \"corrupt\"", "failed", "bad audio: the RIFF header declares"),
+    ("wav = \"silent\"", "failed", "bad audio: the audio is silent"),
+], ids=["sse-drop", "sse-malformed", "wav-empty", "wav-corrupt", "wav-silent"])
+def test_row_level_faults_become_clear_row_results(tmp_path: Path, fault: str, status: str, text: str | None) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario=f'[models."kokoro"]\n{fault}\n')
+    row = run.rows()["10"]
+    assert row["status"] == status, row
+    if text:
+        assert text in row["error"]
+    else:
+        assert row["reconnects"] > 0, "the dropped stream was reopened"
+    run.assert_clean()
+
+
+def test_a_stalled_status_stream_is_reopened_within_the_deadline(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario='[models."kokoro"]\nsse = "stall"\nslow_seconds = 1.0\n')
+    row = run.rows()["10"]
+    assert row["status"] == "passed" and row["reconnects"] >= 1
+    run.assert_clean()
+
+
+def test_http_500_on_generate_is_a_failed_row_with_the_status(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, *KOKORO_QWEN, scenario="generate_http_500 = true\n")
+    for row in run.rows().values():
+        assert row["status"] == "failed" and row["http_status"] == 500
+        assert row["error"] == "POST /generate answered HTTP 500: Internal Server Error"
+    run.assert_clean()
+
+
+def test_a_failing_model_status_means_unknown_cache_and_the_download_budget(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "timeout_download=77", scenario="models_status_http_500 = true\n")
+    row = run.rows()["10"]
+    assert row["status"] == "passed" and row["was_cached"] is None and row["timeout_seconds"] == 77.0
+
+
+def test_an_uncached_model_gets_the_download_budget(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "timeout_download=66", scenario="cached_models = []\n")
+    row = run.rows()["10"]
+    assert row["status"] == "passed" and row["was_cached"] is False and row["timeout_seconds"] == 66.0
+
+
+def test_a_server_that_ignores_sigterm_is_still_stopped(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario="ignore_sigterm = true\n")
+    assert run.code == 0
+    assert any("sent SIGINT" in note for note in run.report["server"]["shutdown_notes"])
+    run.assert_clean()
+
+
+def test_a_onefile_bootloader_and_its_child_are_both_stopped(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario="onefile = true\n")
+    assert run.code == 0
+    run.assert_clean()
+
+
+def test_a_flooding_server_never_breaks_the_run_or_the_reports(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, *KOKORO_QWEN, scenario='log_flood_mb_per_s = 20\nnon_utf8_log = true\n[models."kokoro"]\nfail = "boom"\n')
+    assert run.statuses() == {"1": "passed", "2": "passed", "10": "failed"}
+    tail = run.rows()["10"]["server_log_tail"]
+    assert len(tail.splitlines()) <= 100 and all(len(line) <= 2100 for line in tail.splitlines())
+    assert "\ufffd" in Path(run.report["server"]["log"]).read_bytes().decode("utf-8", errors="replace")
+    run.assert_clean()
+
+
+def test_hugging_face_tokens_never_reach_a_report(tmp_path: Path) -> None:
+    secret = "hf_SeCrEtT0kenValue123456"
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario=f'[models."kokoro"]\nfail = "401 for token {secret} <script>alert(1)</script>"\n', env={"HF_TOKEN": "plain-secret-value"})
+    assert run.rows()["10"]["status"] == "failed"
+    for path in [*run.output_dir.glob("e2e-*"), *(run.output_dir / "allure-results").glob("*")]:
+        text = path.read_text(errors="replace")
+        assert secret not in text and "plain-secret-value" not in text, path
+    assert "&lt;script&gt;" in next(line for line in run.markdown.splitlines() if line.startswith("| 10 |"))
+
+
+# -- interrupts -----------------------------------------------------------------------------------
+
+
+def start_suite(tmp_path: Path, scenario: str, *args: str) -> tuple[subprocess.Popen[str], Path]:
+    output = tmp_path / "results"
+    env = base_env(VOICEBOX_SIM_SCENARIO=str(write_scenario(tmp_path, scenario)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "behave", "--tags=@english", "--no-color", "-D", f"output_dir={output}", *KOKORO_QWEN, *args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    return proc, output
+
+
+def server_log(output: Path) -> str:
+    logs = list(output.glob("server-*.log"))
+    return logs[0].read_text(errors="replace") if logs else ""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_run_reports_what_finished_and_leaves_nothing(tmp_path: Path, sig: signal.Signals) -> None:
+    proc, output = start_suite(tmp_path, '[models."qwen-tts-0.6B"]\nslow_seconds = 120\n')
+    wait_for(lambda: "Loading TTS model 0.6B" in server_log(output), 60, "row 2 to start")
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    run = SuiteResult(subprocess.CompletedProcess(proc.args, proc.returncode, out, err), output, proc.pid)
+    assert run.code != 0
+    assert run.statuses() == {"1": "passed", "2": "not_run", "10": "not_run"}
+    report = run.report
+    assert report["interrupted"] is True
+    assert report["interrupt_reason"] == ("SIGTERM" if sig == signal.SIGTERM else "KeyboardInterrupt (Ctrl-C)")
+    assert "The run was interrupted" in run.markdown
+    results = [json.loads(p.read_text()) for p in (output / "allure-results").glob("*-result.json")]
+    assert any(r["status"] == "passed" for r in results)
+    run.assert_clean()
+
+
+def test_a_killed_run_leaves_a_server_that_the_next_run_stops(tmp_path: Path) -> None:
+    proc, output = start_suite(tmp_path / "first", 'watchdog_bug = true\n[models."qwen-tts-0.6B"]\nslow_seconds = 120\n')
+    wait_for(lambda: "Loading TTS model 0.6B" in server_log(output), 60, "row 2 to start")
+    orphans = leftovers(proc.pid)
+    assert orphans, "the server of the first run"
+    data_dir = Path(orphans[0].environ()["VOICEBOX_E2E_DATA_DIR"])
+    proc.kill()  # SIGKILL: no after_all, and the real watchdog never notices
+    proc.communicate(timeout=30)
+    assert all(p.is_running() for p in orphans) and data_dir.is_dir()
+    second = run_suite(tmp_path / "second", "-D", "only=kokoro", scenario="")
+    assert second.code == 0
+    psutil.wait_procs(orphans, timeout=10)
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in orphans)
+    assert not data_dir.exists()
+    notes = second.report["server"]["stale_servers_stopped"]
+    assert len(notes) == 1 and f"pid {proc.pid}" in notes[0] and "Stopped a stale Voicebox server" in second.proc.stderr
+    second.assert_clean()
