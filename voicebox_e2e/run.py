@@ -174,6 +174,7 @@ class SuiteRun:
                     "data_dir": None if self.session is None else str(self.session.data_dir),
                     "data_dir_kept": self.settings.keep_data_dir,
                     "shutdown_notes": notes,
+                    "log_bytes": 0 if self.session is None else self.session.log_bytes,
                     "stale_servers_stopped": self.stale_notes,
                 },
                 "profiles_created": [] if self.session is None else self.session.profiles_created,

@@ -183,6 +183,7 @@ class ServerProcess:
         self.logs.pump(self.proc.stdout, "stdout")
         self.logs.pump(self.proc.stderr, "stderr")
         self.started_at = time.monotonic()
+        self.stopped = False
 
     @property
     def pid(self) -> int:
@@ -234,6 +235,9 @@ class ServerProcess:
         the real server hangs on SIGTERM while a progress stream is open), then SIGKILL. On
         Windows the tree is killed with taskkill /T /F, as the design and Tauri do.
         """
+        if self.stopped:
+            return []
+        self.stopped = True
         notes: list[str] = []
         tree = self._tree()
         if sys.platform == "win32":

@@ -77,6 +77,7 @@ class Session:
         self.profiles: dict[ProfileKey, str] = {}
         self.profiles_created: list[str] = []
         self.shutdown_notes: list[str] = []
+        self.log_bytes = 0  # everything the server(s) printed, including what the ring buffer dropped
 
     # -- what a row needs (rows.RowServer) -----------------------------------------------------
 
@@ -185,6 +186,7 @@ class Session:
         if self._client is not None:
             self._client.close_streams()
         self.shutdown_notes.extend(self.server.stop())
+        self.log_bytes += self.server.logs.bytes_seen
 
     def close(self) -> list[str]:
         """Stop everything this session started and remove its temp data dir unless kept."""

@@ -1,0 +1,177 @@
+"""Speed and memory figures of the suite against the simulator. Prints a table; asserts nothing.
+
+    .venv/bin/python benchmarks/bench.py            # all figures (about two minutes)
+    .venv/bin/python benchmarks/bench.py --quick    # skip the 200-row run
+
+Targets (issue 4): crash noticed <= 3 s, health noticed <= 0.3 s, peak harness memory <= 120 MB
+while the server floods 1 GB of log, per-row overhead flat as rows grow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from voicebox_e2e.binary import Target, simulator_command  # noqa: E402
+from voicebox_e2e.config import Settings  # noqa: E402
+from voicebox_e2e.rows import RowBudget, make_spec, run_row  # noqa: E402
+from voicebox_e2e.session import ProfileKey, Session  # noqa: E402
+
+FAST = "startup_seconds = 0.1\nstatus_poll_seconds = 0.05\nload_seconds = 0.0\ngenerate_seconds = 0.0\n"
+TEXT = "The quick brown fox jumps over the lazy dog."
+
+
+def scenario_file(directory: Path, text: str) -> str:
+    path = directory / "scenario.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def session_with(directory: Path, scenario: str) -> Session:
+    os.environ["VOICEBOX_SIM_SCENARIO"] = scenario_file(directory, scenario)
+    settings = Settings(output_dir=directory / "out", simulator=True)
+    return Session(settings, Target(simulator_command(), "simulator", True), "bench", quiet)
+
+
+def crash_noticed(directory: Path) -> float:
+    """Seconds from the server's death to run_row returning the failed row."""
+    session = session_with(directory, FAST + '[models."kokoro"]\ncrash = 9\n')
+    try:
+        session.start()
+        profile = session.profile_id(ProfileKey("preset", "kokoro", "af_heart"))
+        assert session.server is not None
+        died: list[float] = []
+        proc = psutil.Process(session.server.pid)
+        watcher = threading.Thread(target=lambda: (proc.wait(), died.append(time.monotonic())))
+        watcher.start()
+        spec = make_spec("1", "kokoro", "—", "kokoro", TEXT, "English")
+        result = run_row(session, spec, profile, RowBudget(120, 120), directory / "audio")
+        recorded = time.monotonic()
+        watcher.join()
+        assert result.status == "failed", result
+        return recorded - died[0]
+    finally:
+        session.close()
+
+
+def health_noticed(directory: Path) -> float:
+    """Seconds from the server first answering /health to the suite declaring it healthy."""
+    session = session_with(directory, "startup_seconds = 2.0\n")
+    first: list[float] = []
+    stop = threading.Event()
+
+    def probe() -> None:
+        http = requests.Session()
+        while not stop.is_set() and not first:
+            try:
+                if http.get(f"http://127.0.0.1:{session.port}/health", timeout=0.5).status_code == 200:
+                    first.append(time.monotonic())
+            except requests.RequestException:
+                time.sleep(0.002)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    try:
+        session.start()
+        noticed = time.monotonic()
+        stop.set()
+        prober.join()
+        return max(0.0, noticed - first[0])
+    finally:
+        stop.set()
+        session.close()
+
+
+def behave_run(directory: Path, scenario: str, *args: str, features: Optional[str] = None) -> tuple[float, dict[str, Any], float]:
+    """Wall seconds, the JSON report and the harness's peak RSS (MB) of one behave run."""
+    env = dict(os.environ, VOICEBOX_SIM_SCENARIO=scenario_file(directory, scenario), PYTHONPATH=str(ROOT))
+    out = directory / "results"
+    cmd = [sys.executable, "-m", "behave", "--no-color", "-f", "null", "-D", f"output_dir={out}", *args]
+    cmd += [features] if features else ["--tags=@english"]
+    started = time.monotonic()
+    proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, proc.memory_info().rss)
+        except psutil.Error:
+            break
+        time.sleep(0.02)  # sampling interval of the measurement
+    wall = time.monotonic() - started
+    report = json.loads(next(out.glob("e2e-*.json")).read_text())
+    return wall, report, peak / (1024 * 1024)
+
+
+def many_rows_feature(directory: Path, rows: int) -> str:
+    """A feature with ``rows`` kokoro rows, under the repo so behave finds steps/ and environment.py."""
+    target = ROOT / "build" / "bench-features"
+    target.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "Feature: many rows", "  Background:", "    Given a Voicebox server is running", "",
+        "  Scenario Outline: Row <row>", '    Given the kokoro preset voice "af_heart"',
+        f'    When kokoro — (model kokoro) speaks "{TEXT}" in English',
+        "    Then the generation completes", "", "    Examples:", "      | row | engine |",
+    ]
+    lines += [f"      | {n} | kokoro |" for n in range(1, rows + 1)]
+    path = target / f"rows-{rows}.feature"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    figures: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        for name in ("crash", "health", "matrix", "flood", "rows10", "rows200"):
+            (base / name).mkdir()
+        figures.append(("crash noticed (server death → row failed)", f"{crash_noticed(base / 'crash'):.3f} s", "≤ 3 s"))
+        figures.append(("health noticed (/health answers → suite proceeds)", f"{health_noticed(base / 'health'):.3f} s", "≤ 0.3 s"))
+
+        wall, report, _ = behave_run(base / "matrix", "startup_seconds = 0.3\n")
+        rows_time = sum(r["elapsed_seconds"] for r in report["results"])
+        figures.append(("10-row matrix, simulator with real 1.0 s status polling: wall", f"{wall:.1f} s", ""))
+        figures.append(("  of which the rows themselves", f"{rows_time:.1f} s", ""))
+        figures.append(("  suite overhead (start-up, health, profiles, reports, teardown)", f"{wall - rows_time:.1f} s", ""))
+
+        flood = 'log_flood_mb_per_s = 250\n[models."kokoro"]\nslow_seconds = 5.0\n'
+        _, report, peak = behave_run(base / "flood", flood, "-D", "only=kokoro")
+        flooded = report["server"]["log_bytes"] / (1024 ** 3)
+        figures.append((f"harness peak RSS while the server logged {flooded:.2f} GB", f"{peak:.0f} MB", "≤ 120 MB"))
+
+        counts = (10,) if args.quick else (10, 200)
+        per_row: dict[int, float] = {}
+        for count in counts:
+            wall, report, _ = behave_run(base / f"rows{count}", FAST, features=many_rows_feature(base, count))
+            assert report["summary"]["passed"] == count, report["summary"]
+            per_row[count] = sum(r["elapsed_seconds"] for r in report["results"]) / count
+            figures.append((f"{count} rows (instant model): wall / mean row time", f"{wall:.1f} s / {per_row[count] * 1000:.0f} ms", "flat"))
+    width = max(len(f[0]) for f in figures)
+    print(f"{'figure'.ljust(width)}  {'measured':>18}  target")
+    for name, value, target in figures:
+        print(f"{name.ljust(width)}  {value:>18}  {target}")
+
+
+if __name__ == "__main__":
+    main()
