@@ -5,7 +5,7 @@ so a server that will not start fails each selected row with the reason.
 """
 
 from voicebox_e2e.behave_glue import failure_text, finished_badly, start_run, table_row
-from voicebox_e2e.rows import spec_from_table
+from voicebox_e2e.rows import is_matrix_row, spec_from_table
 
 
 def before_all(context):
@@ -15,13 +15,13 @@ def before_all(context):
 
 def before_scenario(context, scenario):
     cells = table_row(context)
-    if cells and not context.voicebox.settings.selects(cells.get("engine", "")):
-        scenario.skip(f"deselected by only/skip ({cells.get('engine')})")
+    if cells and is_matrix_row(cells) and not context.voicebox.settings.selects(cells["engine"]):
+        scenario.skip(f"deselected by only/skip ({cells['engine']})")
 
 
 def after_scenario(context, scenario):
     cells = table_row(context)
-    if cells and finished_badly(scenario) and not scenario.skip_reason:
+    if cells and is_matrix_row(cells) and finished_badly(scenario) and not scenario.skip_reason:
         context.voicebox.report_unfinished(spec_from_table(cells), failure_text(scenario), interrupted=context.aborted)
 
 

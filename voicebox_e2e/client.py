@@ -45,6 +45,14 @@ class Exchange:
     response: str
 
 
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer of any status, with its JSON body (or text when it is not JSON)."""
+
+    status: int
+    body: Any
+
+
 class Outcome(Enum):
     TERMINAL = "terminal"
     TIMEOUT = "timeout"
@@ -80,6 +88,16 @@ class VoiceboxClient:
         if answer.status_code != 200:
             raise ApiError(method, path, answer.status_code, answer.text)
         return answer
+
+    def request(self, method: str, path: str, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> "Answer":
+        """Any call, answered whatever its status (for checks of the API's error answers)."""
+        answer = self.http.request(method, self.base_url + path, json=body, timeout=kwargs.pop("timeout", self.timeout), **kwargs)
+        self.exchanges.append(Exchange(method, path, None if body is None else json.dumps(body), answer.status_code, answer.text))
+        try:
+            parsed: Any = answer.json()
+        except ValueError:
+            parsed = answer.text
+        return Answer(answer.status_code, parsed)
 
     def health(self) -> dict[str, Any]:
         return dict(self._call("GET", "/health", timeout=5.0).json())

@@ -20,7 +20,8 @@ from behave.parser import parse_file
 from voicebox_e2e import events
 from voicebox_e2e.config import output_dir_of
 from voicebox_e2e.report import RunReport, write_reports
-from voicebox_e2e.rows import NOT_RUN, placeholder, spec_from_table
+from voicebox_e2e.behave_glue import failure_text
+from voicebox_e2e.rows import NOT_RUN, is_matrix_row, placeholder, spec_from_table
 
 Key = tuple[str, int]
 
@@ -47,6 +48,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         self.planned: dict[Key, dict[str, Any]] = {}
         self.results: dict[Key, dict[str, Any]] = {}
         self.current: Optional[Key] = None
+        self.checks: list[Any] = []  # scenarios that are not matrix rows (contract, lifecycle)
 
     def _plan_all(self) -> None:
         """Plan the rows of every feature file this run covers, including those an interrupt
@@ -71,7 +73,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
                         cells_by_line[row.line] = dict(zip(row.headings, row.cells))
         for scenario in feature.walk_scenarios():
             cells = cells_by_line.get(scenario.line)
-            if cells is None or not scenario.should_run(self.config):
+            if cells is None or not is_matrix_row(cells) or not scenario.should_run(self.config):
                 continue
             engine = cells.get("engine", "")
             if (only and engine not in only) or engine in skip:
@@ -81,6 +83,8 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
 
     def scenario(self, scenario: Any) -> None:
         self.current = key_of(scenario)
+        if self.current not in self.planned:
+            self.checks.append(scenario)
 
     def embedding(self, mime_type: str, data: bytes) -> None:
         if mime_type not in events.KINDS:
@@ -115,6 +119,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             server=self.finished.get("server", {}),
             profiles_created=self.finished.get("profiles_created", []),
             results=rows,
+            checks=[check_record(s) for s in self.checks if not s.skip_reason],
         )
         json_path, md_path = write_reports(report, output_dir_of(self.config.userdata), self.run["stamp"])
         self.stream = self.open()
@@ -122,6 +127,16 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         if report.simulated:
             self.stream.write("  (SIMULATED RUN: these results come from the bundled simulator, not a Voicebox binary)\n")
         self.stream.flush()
+
+
+def check_record(scenario: Any) -> dict[str, Any]:
+    status = scenario.status.name
+    return {
+        "feature": scenario.feature.name,
+        "name": scenario.name,
+        "status": {"untested": "not_run", "skipped": "not_run", "error": "failed"}.get(status, status),
+        "error": failure_text(scenario) if status in ("failed", "error") else None,
+    }
 
 
 class AllureResults(AllureFormatter):  # type: ignore[misc]

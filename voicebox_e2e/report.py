@@ -62,6 +62,7 @@ class RunReport:
     server: dict[str, Any] = field(default_factory=dict)
     profiles_created: list[str] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def simulated(self) -> bool:
@@ -94,6 +95,7 @@ class RunReport:
             "server": self.server,
             "profiles_created": self.profiles_created,
             "results": self.results,
+            "checks": self.checks,
         }
         return dict(redact_tree(document))
 
@@ -116,13 +118,22 @@ def markdown(report: RunReport) -> str:
         lines += ["## Setup failed", "", fenced(report.setup_error), ""]
         if report.setup_log_tail:
             lines += ["Server log tail:", "", fenced(report.setup_log_tail), ""]
-    lines += ["| # | Engine | Size | Status | Elapsed | Error |", "|---|--------|------|--------|---------|-------|"]
+    languages = any(row.get("language", "en") != "en" for row in report.results)
+    if report.results or not report.checks:
+        lang_head, lang_rule = ("Lang | ", "-----|") if languages else ("", "")
+        lines += [f"| # | Engine | Size | {lang_head}Status | Elapsed | Error |", f"|---|--------|------|{lang_rule}--------|---------|-------|"]
     for row in report.results:
         elapsed = "" if row.get("elapsed_seconds") is None else f"{row['elapsed_seconds']:.1f}s"
+        lang = f"{table_cell(row.get('language'))} | " if languages else ""
         lines.append(
-            f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('model_size') or '—')} "
-            f"| {STATUS_WORDS.get(row['status'], row['status'].upper())} | {elapsed} | {table_cell(row.get('error'))} |"
+            f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('model_size') or '—')} | {lang}"
+            f"{STATUS_WORDS.get(row['status'], row['status'].upper())} | {elapsed} | {table_cell(row.get('error'))} |"
         )
+    if report.checks:
+        lines += ["", "## Checks", "", "| Feature | Check | Status | Error |", "|---------|-------|--------|-------|"]
+        for check in report.checks:
+            word = STATUS_WORDS.get(check["status"], check["status"].upper())
+            lines.append(f"| {table_cell(check['feature'])} | {table_cell(check['name'])} | {word} | {table_cell(check.get('error'), 300)} |")
     failures = [r for r in report.results if r["status"] in (FAILED, TIMEOUT)]
     if failures:
         lines += ["", "## Failures"]

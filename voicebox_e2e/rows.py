@@ -190,6 +190,11 @@ def _run(
 NO_SIZE = {"", "—", "-", "n/a"}
 
 
+def is_matrix_row(cells: Mapping[str, str]) -> bool:
+    """Whether an Examples row is a model row (it names an engine and a /models/status model)."""
+    return "engine" in cells and "model_name" in cells
+
+
 def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "en") -> RowSpec:
     """A RowSpec from an Examples row (``row``, ``engine``, ``model_size``, ``model_name``...).
 

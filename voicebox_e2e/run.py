@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 from voicebox_e2e import events
 from voicebox_e2e.binary import Target, read_version, resolve_target
-from voicebox_e2e.client import Exchange
+from voicebox_e2e.client import Exchange, VoiceboxClient
 from voicebox_e2e.config import Settings
 from voicebox_e2e.redaction import redact
 from voicebox_e2e.report import platform_tag
@@ -83,12 +83,16 @@ class SuiteRun:
 
     # -- server --------------------------------------------------------------------------------
 
+    def workspace(self) -> Session:
+        """The run's session (temp data dir, port, environment), without starting its server."""
+        if self.session is None:
+            self.session = Session(self.settings, self.target, self.stamp, self.echo)
+        return self.session
+
     def server_ready(self) -> Session:
         """The running server: launched on first need, relaunched (a bounded number of times)
         after it died. Raises SessionError with the reason when it cannot be had."""
-        if self.session is None:
-            self.session = Session(self.settings, self.target, self.stamp, self.echo)
-        session = self.session
+        session = self.workspace()
         if session.server is None and self.setup_error is not None:
             raise self.setup_error
         try:
@@ -101,6 +105,10 @@ class SuiteRun:
             raise
         self.setup_error = None
         return session
+
+    @property
+    def client(self) -> VoiceboxClient:
+        return self.server_ready().client
 
     def profile(self, key: ProfileKey) -> str:
         return self.server_ready().profile_id(key)

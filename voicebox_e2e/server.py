@@ -152,6 +152,7 @@ class LaunchSpec:
     data_dir: Path
     log_path: Path
     env: Mapping[str, str]
+    parent_pid: Optional[int] = None  # --parent-pid; this process when None
 
 
 class ServerProcess:
@@ -166,7 +167,7 @@ class ServerProcess:
         env[DATA_DIR_ENV] = str(spec.data_dir)
         argv = [
             *spec.command, "--host", spec.host, "--port", str(spec.port),
-            "--data-dir", str(spec.data_dir), "--parent-pid", str(os.getpid()),
+            "--data-dir", str(spec.data_dir), "--parent-pid", str(spec.parent_pid or os.getpid()),
         ]
         # Its own process group/session: a Ctrl-C in the terminal reaches the suite, which then
         # stops the server in order, instead of reaching both at once.
@@ -239,14 +240,14 @@ class ServerProcess:
             return []
         self.stopped = True
         notes: list[str] = []
-        tree = self._tree()
+        tree = self.process_tree()
         if sys.platform == "win32":
             subprocess.run(["taskkill", "/T", "/F", "/PID", str(self.pid)], capture_output=True, check=False)
             _, alive = psutil.wait_procs(tree, timeout=grace)
         else:
             alive, prev_name = tree, "SIGTERM"
             for sig, wait in ((signal.SIGTERM, grace), (signal.SIGINT, 3.0), (signal.SIGKILL, 5.0)):
-                alive = [p for p in alive if _running(p)]
+                alive = [p for p in alive if is_alive(p)]
                 if not alive:
                     break
                 if sig != signal.SIGTERM:
@@ -258,7 +259,7 @@ class ServerProcess:
                         pass
                 _, alive = psutil.wait_procs(alive, timeout=wait)
                 prev_name = sig.name
-        alive = [p for p in alive if _running(p)]
+        alive = [p for p in alive if is_alive(p)]
         if alive:
             notes.append("server processes still alive after SIGKILL: " + ", ".join(str(p.pid) for p in alive))
         try:
@@ -270,7 +271,7 @@ class ServerProcess:
             notes.append(f"port {self.spec.port} is still in use after shutdown (a ghost server?)")
         return notes
 
-    def _tree(self) -> list[psutil.Process]:
+    def process_tree(self) -> list[psutil.Process]:
         try:
             root = psutil.Process(self.pid)
             return [root, *root.children(recursive=True)]
@@ -278,7 +279,8 @@ class ServerProcess:
             return []
 
 
-def _running(proc: psutil.Process) -> bool:
+def is_alive(proc: psutil.Process) -> bool:
+    """Running and not a zombie (a dead child not yet reaped)."""
     try:
         return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:

@@ -28,6 +28,7 @@ from voicebox_e2e.server import (
     ServerNotHealthy,
     ServerProcess,
     free_port,
+    is_alive,
     port_is_free,
 )
 
@@ -98,7 +99,7 @@ class Session:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def _environment(self) -> dict[str, str]:
+    def environment(self) -> dict[str, str]:
         env = dict(os.environ)
         if self.settings.isolated_cache:
             cache = self.data_dir / "hf-cache"
@@ -118,7 +119,7 @@ class Session:
                 f"Port {self.port} is already in use; free it or pass port=0 to pick a free one."
             )
         self.launches += 1
-        spec = LaunchSpec(self.target.command, HOST, self.port, self.data_dir, self.log_path, self._environment())
+        spec = LaunchSpec(self.target.command, HOST, self.port, self.data_dir, self.log_path, self.environment())
         try:
             self.server = ServerProcess(spec)
         except ServerNotHealthy as exc:
@@ -214,7 +215,7 @@ def reap_stale_servers(echo: Callable[[str], None]) -> list[str]:
         owner = env.get(OWNER_ENV)
         if not owner or not owner.isdigit() or proc.pid == os.getpid():
             continue
-        if psutil.pid_exists(int(owner)) and _alive(int(owner)):
+        if _pid_alive(int(owner)):
             continue
         data_dir = env.get(DATA_DIR_ENV, "")
         try:
@@ -238,9 +239,9 @@ def reap_stale_servers(echo: Callable[[str], None]) -> list[str]:
     return notes
 
 
-def _alive(pid: int) -> bool:
+def _pid_alive(pid: int) -> bool:
     try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        return is_alive(psutil.Process(pid))
     except psutil.Error:
         return False
 
