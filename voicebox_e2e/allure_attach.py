@@ -8,6 +8,7 @@ from typing import Sequence
 
 import allure
 
+from voicebox_e2e.allure_extras import audio_player
 from voicebox_e2e.client import Exchange
 from voicebox_e2e.redaction import redact
 from voicebox_e2e.rows import RowResult
@@ -24,10 +25,11 @@ def attach_row(result: RowResult, exchanges: Sequence[Exchange]) -> None:
         json.dumps(result.to_json(), indent=2), name="row result", attachment_type=allure.attachment_type.JSON
     )
     if result.audio_path and Path(result.audio_path).is_file():
-        allure.attach(
-            Path(result.audio_path).read_bytes(), name=f"audio ({result.audio_duration} s, {result.sample_rate} Hz)",
-            attachment_type="audio/wav", extension="wav",
-        )
+        wav = Path(result.audio_path).read_bytes()
+        title = f"{result.label} — row {result.row}"
+        player = audio_player(wav, title, result.audio_duration, result.sample_rate, result.channels)
+        allure.attach(player, name=f"listen ({result.audio_duration} s, {result.sample_rate} Hz)", attachment_type=allure.attachment_type.HTML)
+        allure.attach(wav, name="audio.wav", attachment_type="audio/wav", extension="wav")
     if result.server_log_tail:
         allure.attach(redact(result.server_log_tail), name="server log tail", attachment_type=allure.attachment_type.TEXT)
 

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Callable, Iterator, Optional
 
 import requests
@@ -68,6 +69,43 @@ class StatusResult:
     reconnects: int = 0
     statuses: list[str] = field(default_factory=list)
     detail: str = ""
+
+
+class ProgressWatcher:
+    """Reports a model's download progress (GET /models/progress/{model}) while a row waits.
+
+    The stream is closed by ``stop`` (and by ``VoiceboxClient.close_streams`` before any
+    shutdown): the real server never finishes a SIGTERM while one is open.
+    """
+
+    def __init__(self, client: "VoiceboxClient", model_name: str, report: Callable[[str], None], every_percent: float = 10.0) -> None:
+        self.client, self.model_name, self.report = client, model_name, report
+        self.every_percent = every_percent
+        self.events = 0
+        self._thread = threading.Thread(target=self._watch, name=f"progress-{model_name}", daemon=True)
+
+    def start(self) -> "ProgressWatcher":
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        shown = -self.every_percent
+        try:
+            for data in self.client.events(f"/models/progress/{self.model_name}", read_timeout=60):
+                event = json.loads(data)
+                self.events += 1
+                percent = float(event.get("progress") or 0.0)
+                status = event.get("status")
+                if percent - shown >= self.every_percent or status != "downloading":
+                    shown = percent
+                    size = f"{(event.get('current') or 0) / 1e6:,.0f}/{(event.get('total') or 0) / 1e6:,.0f} MB"
+                    self.report(f"downloading {self.model_name}: {percent:.0f}% ({size}, {event.get('filename')}) [{status}]")
+        except (requests.RequestException, ValueError, AttributeError):
+            pass  # closed by stop(), or the server went away: the status stream will say so
+
+    def stop(self) -> None:
+        self.client.close_streams(f"/models/progress/{self.model_name}")
+        self._thread.join(timeout=5)
 
 
 class VoiceboxClient:
@@ -153,11 +191,12 @@ class VoiceboxClient:
             self._streams.discard(answer)
         answer.close()
 
-    def close_streams(self) -> None:
-        """Close every open SSE stream (before a shutdown: the real server waits on them)."""
+    def close_streams(self, path_prefix: str = "") -> None:
+        """Close the open SSE streams (all of them by default: before a shutdown, since the real
+        server waits on them, forever for /models/progress)."""
         with self._streams_lock:
-            streams = list(self._streams)
-            self._streams.clear()
+            streams = [s for s in self._streams if urlsplit(s.url).path.startswith(path_prefix)]
+            self._streams.difference_update(streams)
         for answer in streams:
             try:
                 answer.close()

@@ -18,6 +18,7 @@ from behave.model import ScenarioOutline
 from behave.parser import parse_file
 
 from voicebox_e2e import events
+from voicebox_e2e.allure_extras import write_allure_metadata
 from voicebox_e2e.config import output_dir_of
 from voicebox_e2e.report import RunReport, write_reports
 from voicebox_e2e.behave_glue import failure_text
@@ -121,7 +122,9 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             results=rows,
             checks=[check_record(s) for s in self.checks if not s.skip_reason],
         )
-        json_path, md_path = write_reports(report, output_dir_of(self.config.userdata), self.run["stamp"])
+        output_dir = output_dir_of(self.config.userdata)
+        json_path, md_path = write_reports(report, output_dir, self.run["stamp"])
+        write_allure_metadata(output_dir / "allure-results", self.run)
         self.stream = self.open()
         self.stream.write(f"\nVoicebox E2E reports:\n  {json_path}\n  {md_path}\n")
         if report.simulated:

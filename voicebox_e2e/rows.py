@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping, Optional, Protocol
 import requests
 
 from voicebox_e2e.audio import AudioLimits, check_wav
-from voicebox_e2e.client import ApiError, Outcome, VoiceboxClient
+from voicebox_e2e.client import ApiError, Outcome, ProgressWatcher, VoiceboxClient
 from voicebox_e2e.redaction import redact
 
 PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
@@ -150,9 +150,16 @@ def _run(
     result.timeout_seconds = timeout
     deadline = time.monotonic() + timeout
 
-    created = client.generate(spec.request_body(profile_id))
-    result.generation_id = str(created["id"])
-    followed = client.follow_status(result.generation_id, deadline, server.alive, on_status)
+    watcher = None
+    if result.was_cached is not True:  # a first-time download: show its progress while we wait
+        watcher = ProgressWatcher(client, spec.model_name, lambda line: on_status({"progress": line})).start()
+    try:
+        created = client.generate(spec.request_body(profile_id))
+        result.generation_id = str(created["id"])
+        followed = client.follow_status(result.generation_id, deadline, server.alive, on_status)
+    finally:
+        if watcher is not None:
+            watcher.stop()
     result.statuses_seen, result.reconnects = followed.statuses, followed.reconnects
     last = followed.last or {}
     result.server_status = None if followed.outcome is not Outcome.TERMINAL else str(last.get("status"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from datetime import datetime, timezone
 from types import FrameType
 from typing import Any, Callable, Optional
@@ -21,6 +22,9 @@ from voicebox_e2e.redaction import redact
 from voicebox_e2e.report import platform_tag
 from voicebox_e2e.rows import NOT_RUN, FAILED, TIMEOUT, RowBudget, RowResult, RowSpec, placeholder, run_row
 from voicebox_e2e.session import ProfileKey, Session, SessionError, console, reap_stale_servers, utc_stamp
+
+
+PROGRESS_EVERY = 30.0  # seconds between console lines while a row waits on an unchanged status
 
 
 def iso_now() -> str:
@@ -120,12 +124,25 @@ class SuiteRun:
         budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download)
         audio_dir = self.settings.output_dir / f"audio-{self.stamp}"
         last_status: list[str] = []
+        started = time.monotonic()
+        said = [started]
 
         def on_status(event: dict[str, Any]) -> None:
+            """Console progress: each status change, download progress, and a line at least
+            every PROGRESS_EVERY seconds, so a long wait is never silent."""
+            now = time.monotonic()
+            if "progress" in event:
+                self.echo(f"row {spec.row} {spec.label}: {event['progress']}")
+                said[0] = now
+                return
             status = str(event.get("status"))
             if not last_status or last_status[-1] != status:
                 last_status.append(status)
                 self.echo(f"row {spec.row} {spec.label}: {status}")
+                said[0] = now
+            elif now - said[0] >= PROGRESS_EVERY:
+                self.echo(f"row {spec.row} {spec.label}: still {status} after {now - started:.0f} s")
+                said[0] = now
 
         mark = len(session.client.exchanges)
         result = run_row(session, spec, profile_id, budget, audio_dir, on_status=on_status)

@@ -247,4 +247,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def console(message: str) -> None:
-    print(f"[voicebox-e2e] {message}", file=sys.stderr, flush=True)
+    """A progress line on the real stderr: behave captures sys.stderr while a step runs, and a
+    long wait must be visible as it happens."""
+    stream = sys.__stderr__ or sys.stderr
+    print(f"[voicebox-e2e] {message}", file=stream, flush=True)
