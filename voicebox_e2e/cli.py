@@ -31,17 +31,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", metavar="PATH", help="where reports go (default: results/)")
     p.add_argument("--isolated-cache", action="store_true", help="point HF_HUB_CACHE and VOICEBOX_MODELS_DIR at the temp dir")
     p.add_argument("--simulator", action="store_true", help="run against the bundled simulator")
+    p.add_argument("--previous", metavar="JSON", help="an earlier run's e2e-*.json: report regressions, fixes, slower rows")
+    p.add_argument("--slower-factor", metavar="X", help="a row is 'slower' when its time grew by more than X times (1.5)")
     p.add_argument("--tags", default="@english", help="behave tag expression (default: @english)")
     return p
 
 
 def userdata_from(args: argparse.Namespace) -> dict[str, str]:
     data: dict[str, str] = {}
-    for name in ("binary", "voicebox_repo", "reference_wav", "output_dir"):
+    for name in ("binary", "voicebox_repo", "reference_wav", "output_dir", "previous"):
         value = getattr(args, name)
         if value:
             data[name] = str(Path(value).expanduser().absolute())
-    for name in ("reference_text", "only", "skip", "timeout_cached", "timeout_download", "port"):
+    for name in ("reference_text", "only", "skip", "timeout_cached", "timeout_download", "port", "slower_factor"):
         value = getattr(args, name)
         if value is not None:
             data[name] = str(value)

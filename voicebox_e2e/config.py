@@ -6,6 +6,7 @@ message is one sentence saying what is wrong and how to fix it.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,8 @@ class Settings:
     simulator: Optional[bool] = None  # None: the simulator only when no Voicebox is configured
     max_relaunches: int = 2
     build_python: str = ""
+    previous: Optional[Path] = None  # an earlier run's JSON report, for "what changed"
+    slower_factor: float = 1.5
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -102,7 +105,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
     known = {
         "binary", "voicebox_repo", "skip_build", "reference_wav", "reference_text", "only", "skip",
         "keep_data_dir", "timeout_cached", "timeout_download", "health_timeout", "port", "output_dir",
-        "isolated_cache", "simulator", "max_relaunches", "build_python",
+        "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -141,6 +144,8 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         simulator=simulator,
         max_relaunches=int(relaunch_raw),
         build_python=get("build_python"),
+        previous=_path(get("previous")),
+        slower_factor=_seconds("slower_factor", get("slower_factor", "1.5")),
     )
     return check(settings)
 
@@ -184,6 +189,15 @@ def check(settings: Settings) -> Settings:
         )
     if settings.simulator is False and settings.binary is None and settings.voicebox_repo is None:
         raise ConfigError("simulator=false needs a Voicebox to test; pass binary=PATH or voicebox_repo=PATH.")
+    if settings.previous is not None:
+        try:
+            previous = json.loads(settings.previous.read_text(encoding="utf-8"))
+            if not isinstance(previous.get("results"), list):
+                raise ValueError
+        except (OSError, ValueError, AttributeError):
+            raise ConfigError(f"previous={settings.previous} is not the JSON report of an earlier run; pass an e2e-*.json file.") from None
+    if settings.slower_factor <= 1.0:
+        raise ConfigError(f"slower_factor must be greater than 1, not {settings.slower_factor:g}.")
     if settings.output_dir.exists() and not settings.output_dir.is_dir():
         raise ConfigError(f"output_dir {settings.output_dir} is a file, not a directory; choose another path.")
     return settings

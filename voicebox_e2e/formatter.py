@@ -9,6 +9,7 @@ Use in behave.ini (as this project does)::
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -20,7 +21,7 @@ from behave.parser import parse_file
 from voicebox_e2e import events
 from voicebox_e2e.allure_extras import write_allure_metadata
 from voicebox_e2e.config import output_dir_of
-from voicebox_e2e.report import RunReport, write_reports
+from voicebox_e2e.report import RunReport, compare, write_reports
 from voicebox_e2e.behave_glue import failure_text
 from voicebox_e2e.rows import NOT_RUN, is_matrix_row, placeholder, spec_from_table
 
@@ -122,6 +123,9 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             results=rows,
             checks=[check_record(s) for s in self.checks if not s.skip_reason],
         )
+        if self.run.get("previous"):
+            previous = json.loads(Path(self.run["previous"]).read_text(encoding="utf-8"))
+            report.changes = {"previous": self.run["previous"], **compare(previous["results"], rows, self.run["slower_factor"])}
         output_dir = output_dir_of(self.config.userdata)
         json_path, md_path = write_reports(report, output_dir, self.run["stamp"])
         write_allure_metadata(output_dir / "allure-results", self.run)

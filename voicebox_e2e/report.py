@@ -28,6 +28,44 @@ def platform_tag() -> str:
     return f"{system}-{machine}"
 
 
+def row_identity(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (str(row["row"]), str(row["engine"]), str(row.get("model_size") or "—"), str(row.get("language") or "en"))
+
+
+def compare(previous: list[dict[str, Any]], current: list[dict[str, Any]], slower_factor: float, min_seconds: float = 1.0) -> dict[str, Any]:
+    """Regressions (passed before, not now), fixes (the reverse), and rows that got slower.
+
+    A row counts as slower when its elapsed time grew by more than ``slower_factor`` times and
+    by at least ``min_seconds`` (so sub-second jitter on fast rows is not reported).
+    """
+    before = {row_identity(r): r for r in previous}
+    changes: dict[str, Any] = {"regressions": [], "fixes": [], "slower": [], "slower_factor": slower_factor}
+    for row in current:
+        old = before.get(row_identity(row))
+        if old is None:
+            continue
+        entry = {"row": row["row"], "label": row.get("label") or row["engine"], "was": old["status"], "now": row["status"],
+                 "elapsed_before": old.get("elapsed_seconds"), "elapsed_now": row.get("elapsed_seconds")}
+        if old["status"] == PASSED and row["status"] != PASSED:
+            changes["regressions"].append(entry)
+        elif old["status"] != PASSED and row["status"] == PASSED:
+            changes["fixes"].append(entry)
+        was, now = old.get("elapsed_seconds"), row.get("elapsed_seconds")
+        if was and now and now > was * slower_factor and now - was >= min_seconds:
+            changes["slower"].append(entry)
+    return changes
+
+
+def changes_markdown(changes: dict[str, Any]) -> list[str]:
+    lines = ["", f"## Changes since the previous run ({table_cell(changes.get('previous'), 200)})", ""]
+    for title, key in (("Regressions (passed before, not now)", "regressions"), ("Fixes (failed before, pass now)", "fixes")):
+        entries = changes[key]
+        lines.append(f"- {title}: " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({STATUS_WORDS.get(e['was'], e['was'])} → {STATUS_WORDS.get(e['now'], e['now'])})" for e in entries) or "none"))
+    slower = changes["slower"]
+    lines.append(f"- Slower by more than {changes['slower_factor']:g}×: " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({e['elapsed_before']:.1f}s → {e['elapsed_now']:.1f}s)" for e in slower) or "none"))
+    return lines
+
+
 def table_cell(text: Optional[str], limit: int = 160) -> str:
     """Text made safe for one Markdown table cell: no newlines, pipes or raw HTML."""
     if not text:
@@ -63,6 +101,7 @@ class RunReport:
     profiles_created: list[str] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    changes: Optional[dict[str, Any]] = None
 
     @property
     def simulated(self) -> bool:
@@ -96,6 +135,7 @@ class RunReport:
             "profiles_created": self.profiles_created,
             "results": self.results,
             "checks": self.checks,
+            "changes": self.changes,
         }
         return dict(redact_tree(document))
 
@@ -129,6 +169,8 @@ def markdown(report: RunReport) -> str:
             f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('model_size') or '—')} | {lang}"
             f"{STATUS_WORDS.get(row['status'], row['status'].upper())} | {elapsed} | {table_cell(row.get('error'))} |"
         )
+    if report.changes is not None:
+        lines += changes_markdown(report.changes)
     if report.checks:
         lines += ["", "## Checks", "", "| Feature | Check | Status | Error |", "|---------|-------|--------|-------|"]
         for check in report.checks:

@@ -65,6 +65,8 @@ class SuiteRun:
             "output_dir": str(self.settings.output_dir),
             "only": sorted(self.settings.only),
             "skip": sorted(self.settings.skip),
+            "previous": None if self.settings.previous is None else str(self.settings.previous),
+            "slower_factor": self.settings.slower_factor,
         }
 
     # -- signals -------------------------------------------------------------------------------

@@ -1,0 +1,149 @@
+"""Put the runs of one release side by side: one matrix (rows = models, columns = platforms) and
+one Allure report over all of them.
+
+    python -m voicebox_e2e.merge results-macos results-windows results-linux --output signoff
+    scripts/report.sh signoff        # the combined single-file HTML report
+
+Each input is a run's output_dir (its newest ``e2e-*.json`` is used). The combined Allure results
+keep each platform's rows apart: every test gets a ``platform`` parameter and parent suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from voicebox_e2e.report import STATUS_WORDS, fenced, table_cell
+
+
+class MergeError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Run:
+    directory: Path
+    column: str
+    report: dict[str, Any]
+
+
+def row_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (str(row["row"]), str(row["engine"]), str(row.get("model_size") or "—"), str(row.get("language") or "en"))
+
+
+def load_runs(directories: Sequence[Path]) -> list[Run]:
+    runs: list[Run] = []
+    for directory in directories:
+        reports = sorted(directory.glob("e2e-*.json"))
+        if not reports:
+            raise MergeError(f"{directory} holds no e2e-*.json report; pass the output_dir of a run.")
+        report = json.loads(reports[-1].read_text(encoding="utf-8"))
+        column = report["platform"]
+        if any(r.column == column for r in runs):
+            column = f"{column} ({report['started_at']})"
+        runs.append(Run(directory, column, report))
+    return runs
+
+
+def row_order(key: tuple[str, str, str, str]) -> tuple[int, str]:
+    return (int(key[0]) if key[0].isdigit() else 10**6, key[0])
+
+
+def combined_markdown(runs: list[Run]) -> str:
+    keys = sorted({row_key(r) for run in runs for r in run.report["results"]}, key=row_order)
+    by_run = [{row_key(r): r for r in run.report["results"]} for run in runs]
+    lines = ["# Voicebox model sign-off — all platforms", ""]
+    if any(run.report.get("simulated") for run in runs):
+        simulated = ", ".join(run.column for run in runs if run.report.get("simulated"))
+        lines += [f"> **Includes SIMULATED runs ({simulated}) — not a release sign-off.**", ""]
+    for run in runs:
+        counts = run.report.get("summary", {})
+        lines.append(
+            f"- **{table_cell(run.column)}**: {table_cell(run.report['binary'])} ({table_cell(run.report.get('binary_version'))}), "
+            f"{counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed, {counts.get('timeout', 0)} timed out"
+            + (", interrupted" if run.report.get("interrupted") else "")
+        )
+    header = "| # | Engine | Size | Lang | " + " | ".join(table_cell(run.column) for run in runs) + " |"
+    lines += ["", header, "|" + "---|" * (4 + len(runs))]
+    for key in keys:
+        cells = []
+        for rows in by_run:
+            row = rows.get(key)
+            if row is None:
+                cells.append("—")
+            else:
+                elapsed = "" if row.get("elapsed_seconds") is None else f" {row['elapsed_seconds']:.1f}s"
+                cells.append(STATUS_WORDS.get(row["status"], row["status"].upper()) + elapsed)
+        lines.append(f"| {table_cell(key[0])} | {table_cell(key[1])} | {table_cell(key[2])} | {table_cell(key[3])} | " + " | ".join(cells) + " |")
+    failures = [(run, r) for run in runs for r in run.report["results"] if r["status"] in ("failed", "timeout")]
+    if failures:
+        lines += ["", "## Failures"]
+        for run, row in failures:
+            lines += ["", f"### {table_cell(run.column)} — row {table_cell(row['row'])}: {table_cell(row['engine'])} {table_cell(row.get('model_size') or '—')}", "", fenced(row.get("error") or "")]
+    return "\n".join(lines) + "\n"
+
+
+def merge_allure(runs: list[Run], target: Path) -> int:
+    """Copy every run's Allure results into ``target``, each test marked with its platform."""
+    target.mkdir(parents=True, exist_ok=True)
+    tests = 0
+    environment: list[str] = []
+    for run in runs:
+        source = run.directory / "allure-results"
+        if not source.is_dir():
+            continue
+        for path in source.iterdir():
+            if path.name.endswith("-result.json"):
+                result = json.loads(path.read_text(encoding="utf-8"))
+                result.setdefault("parameters", []).append({"name": "platform", "value": run.column})
+                result.setdefault("labels", []).append({"name": "parentSuite", "value": run.column})
+                result["historyId"] = hashlib.md5(f"{result.get('historyId')}:{run.column}".encode()).hexdigest()
+                (target / path.name).write_text(json.dumps(result), encoding="utf-8")
+                tests += 1
+            elif path.name == "environment.properties":
+                environment += [f"{run.column}.{line}" for line in path.read_text(encoding="utf-8").splitlines() if line]
+            elif path.name == "categories.json":
+                shutil.copyfile(path, target / path.name)
+            elif path.is_file() and path.name != "executor.json":
+                shutil.copyfile(path, target / path.name)
+    (target / "environment.properties").write_text("\n".join(environment) + "\n", encoding="utf-8")
+    return tests
+
+
+def merge(directories: Sequence[Path], output: Path) -> tuple[Path, Path, int]:
+    runs = load_runs(directories)
+    output.mkdir(parents=True, exist_ok=True)
+    md = output / "signoff-matrix.md"
+    md.write_text(combined_markdown(runs), encoding="utf-8")
+    combined = {
+        "runs": [{"column": run.column, "directory": str(run.directory), **{k: run.report.get(k) for k in ("platform", "target", "binary", "binary_version", "started_at", "finished_at", "summary", "interrupted")}} for run in runs],
+        "results": {run.column: run.report["results"] for run in runs},
+    }
+    js = output / "signoff-matrix.json"
+    js.write_text(json.dumps(combined, indent=2), encoding="utf-8")
+    tests = merge_allure(runs, output / "allure-results")
+    return md, js, tests
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.merge", description="Combine the runs of several platforms.")
+    parser.add_argument("runs", nargs="+", type=Path, help="the output_dir of each run")
+    parser.add_argument("--output", type=Path, default=Path("signoff"), help="where the combined reports go (default: signoff)")
+    args = parser.parse_args(argv)
+    try:
+        md, js, tests = merge(args.runs, args.output)
+    except (MergeError, OSError, ValueError, KeyError) as exc:
+        print(f"voicebox-e2e: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Combined matrix: {md}\nCombined JSON: {js}\nCombined Allure results: {args.output / 'allure-results'} ({tests} tests)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
