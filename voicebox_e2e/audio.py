@@ -69,7 +69,7 @@ def check_wav(data: bytes, text: str, limits: AudioLimits = AudioLimits()) -> Au
     rms = math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768.0
     if rms < limits.min_rms:
         return _with(base, f"the audio is silent (RMS {rms:.4f} < {limits.min_rms})", duration=duration, rms=rms)
-    clipped = sum(1 for s in samples if s >= 32767 or s <= -32768) / len(samples)
+    clipped = sum(1 for s in samples if s >= 32767 or s <= -32767) / len(samples)
     if clipped > limits.max_clipped_share:
         return _with(base, f"the audio is clipped throughout ({clipped:.0%} of samples at full scale)", duration=duration, rms=rms)
     return AudioReport(True, None, size, rate, channels, width, round(duration, 3), round(rms, 4))

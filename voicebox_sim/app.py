@@ -599,6 +599,7 @@ def create_app(state: SimState) -> FastAPI:
             if entry is None:
                 progress_log.info("No initial progress available for %s", model_name)
             sent = 0
+            last_beat = 0.0
             try:
                 while True:
                     entry = state.downloads.get(model_name) or entry
@@ -610,8 +611,11 @@ def create_app(state: SimState) -> FastAPI:
                         sent = len(entry.events)
                     if state.stopping.is_set() and not state.scenario.shutdown_bug:
                         return
-                    yield ": heartbeat\n\n"
-                    await asyncio.sleep(1.0)
+                    now = time.monotonic()
+                    if now - last_beat >= 1.0:  # heartbeats once a second; events as they happen
+                        yield ": heartbeat\n\n"
+                        last_beat = now
+                    await asyncio.sleep(0.1)
             finally:
                 progress_log.info("SSE client unsubscribed from %s, remaining listeners: 0", model_name)
 

