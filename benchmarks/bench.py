@@ -61,7 +61,18 @@ def crash_noticed(directory: Path) -> float:
         assert session.server is not None
         died: list[float] = []
         proc = psutil.Process(session.server.pid)
-        watcher = threading.Thread(target=lambda: (proc.wait(), died.append(time.monotonic())))
+
+        def watch() -> None:  # sample the process state (without reaping it) until it is dead
+            while True:
+                try:
+                    if proc.status() == psutil.STATUS_ZOMBIE:
+                        break
+                except psutil.NoSuchProcess:
+                    break
+                time.sleep(0.001)
+            died.append(time.monotonic())
+
+        watcher = threading.Thread(target=watch)
         watcher.start()
         spec = make_spec("1", "kokoro", "—", "kokoro", TEXT, "English")
         result = run_row(session, spec, profile, RowBudget(120, 120), directory / "audio")
