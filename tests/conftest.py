@@ -18,16 +18,10 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-OWNER_ENV = "VOICEBOX_E2E_OWNER_PID"
+from voicebox_e2e.server import OWNER_ENV, port_is_free  # noqa: E402  (OWNER_ENV: the marker on the suite's servers)
 
-# Fast timings for the simulator in tests; the real server polls its status stream every 1.0 s.
-FAST = """
-startup_seconds = 0.1
-status_poll_seconds = 0.2
-load_seconds = 0.1
-generate_seconds = 0.1
-download_seconds = 0.5
-"""
+# Fast timings for the simulator in tests (the real server polls its status stream every 1.0 s).
+FAST = (ROOT / "tests" / "fast.toml").read_text(encoding="utf-8")
 
 
 def base_env(**extra: str) -> dict[str, str]:
@@ -116,6 +110,8 @@ class SuiteResult:
         if server.get("data_dir") and not server.get("data_dir_kept"):
             assert not Path(server["data_dir"]).exists(), f"data dir {server['data_dir']} was not removed"
         assert not [n for n in server.get("shutdown_notes", []) if "still in use" in n]
+        if server.get("port"):
+            assert port_is_free(server["port"]), f"port {server['port']} is still in use"
 
 
 def run_suite(

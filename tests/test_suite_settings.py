@@ -140,3 +140,9 @@ def test_bad_input_stops_the_run_before_launch_with_one_sentence(tmp_path: Path,
     assert errors[0].endswith(".")
     assert not leftovers(run.pid) and not list(run.output_dir.glob("e2e-*.json"))
     assert (tmp_path / "voicebox-server").exists() and (tmp_path / "ref.txt").exists()  # the user's files stay
+
+
+def test_audio_thresholds_are_settings(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "audio_min_rms=0.5", scenario="")
+    assert run.code != 0
+    assert run.rows()["10"]["error"].startswith("bad audio: the audio is silent (RMS 0.1")

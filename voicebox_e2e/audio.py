@@ -16,6 +16,8 @@ from typing import Optional
 
 @dataclass(frozen=True)
 class AudioLimits:
+    """Thresholds of the WAV checks; each is a setting (audio_min_rms=..., see behave.ini)."""
+
     # Speech runs at roughly 8-25 characters a second; allow generous slack either side.
     min_seconds_per_char: float = 0.02
     max_seconds_per_char: float = 0.30

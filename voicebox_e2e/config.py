@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
+from voicebox_e2e.audio import AudioLimits
+
 # The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
 # decided by the feature files; this list only catches typos in only/skip.
 API_ENGINES = ("qwen", "qwen_custom_voice", "luxtts", "chatterbox", "chatterbox_turbo", "tada", "kokoro")
@@ -48,6 +50,7 @@ class Settings:
     simulator: Optional[bool] = None  # None: the simulator only when no Voicebox is configured
     max_relaunches: int = 2
     build_python: str = ""
+    audio: AudioLimits = AudioLimits()
     previous: Optional[Path] = None  # an earlier run's JSON report, for "what changed"
     slower_factor: float = 1.5
     extra_env: Mapping[str, str] = field(default_factory=dict)
@@ -84,6 +87,16 @@ def _seconds(name: str, raw: str) -> float:
     return value
 
 
+def _number(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, not {raw!r}.")
+    return value
+
+
 def _engines(name: str, raw: str) -> frozenset[str]:
     engines = frozenset(e.strip() for e in raw.split(",") if e.strip())
     unknown = sorted(engines - set(API_ENGINES))
@@ -106,6 +119,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "binary", "voicebox_repo", "skip_build", "reference_wav", "reference_text", "only", "skip",
         "keep_data_dir", "timeout_cached", "timeout_download", "health_timeout", "port", "output_dir",
         "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
+        "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -146,6 +160,12 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         build_python=get("build_python"),
         previous=_path(get("previous")),
         slower_factor=_seconds("slower_factor", get("slower_factor", "1.5")),
+        audio=AudioLimits(
+            min_rms=_number("audio_min_rms", get("audio_min_rms", str(AudioLimits.min_rms))),
+            min_seconds_per_char=_number("audio_min_seconds_per_char", get("audio_min_seconds_per_char", str(AudioLimits.min_seconds_per_char))),
+            max_seconds_per_char=_number("audio_max_seconds_per_char", get("audio_max_seconds_per_char", str(AudioLimits.max_seconds_per_char))),
+            max_clipped_share=_number("audio_max_clipped_share", get("audio_max_clipped_share", str(AudioLimits.max_clipped_share))),
+        ),
     )
     return check(settings)
 
@@ -196,6 +216,8 @@ def check(settings: Settings) -> Settings:
                 raise ValueError
         except (OSError, ValueError, AttributeError):
             raise ConfigError(f"previous={settings.previous} is not the JSON report of an earlier run; pass an e2e-*.json file.") from None
+    if settings.audio.min_seconds_per_char >= settings.audio.max_seconds_per_char:
+        raise ConfigError("audio_min_seconds_per_char must be below audio_max_seconds_per_char.")
     if settings.slower_factor <= 1.0:
         raise ConfigError(f"slower_factor must be greater than 1, not {settings.slower_factor:g}.")
     if settings.output_dir.exists() and not settings.output_dir.is_dir():

@@ -12,7 +12,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from voicebox_e2e.redaction import redact, redact_tree
 from voicebox_e2e.rows import FAILED, NOT_RUN, PASSED, TIMEOUT

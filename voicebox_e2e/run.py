@@ -147,7 +147,7 @@ class SuiteRun:
                 said[0] = now
 
         mark = len(session.client.exchanges)
-        result = run_row(session, spec, profile_id, budget, audio_dir, on_status=on_status)
+        result = run_row(session, spec, profile_id, budget, audio_dir, self.settings.audio, on_status)
         self.last_exchanges = session.client.exchanges[mark:]
         self.report_row(result)
         if result.status == TIMEOUT and session.alive():
@@ -194,6 +194,7 @@ class SuiteRun:
                 "setup_error": None if self.setup_error is None else str(self.setup_error),
                 "setup_log_tail": None if self.setup_error is None else self.setup_error.log_tail or None,
                 "server": {
+                    "port": None if self.session is None else self.session.port,
                     "launches": launches,
                     "restarts": [] if self.session is None else self.session.restarts,
                     "health_seconds": [round(s, 2) for s in health],

@@ -255,7 +255,8 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             if fault.fail is not None:
                 _fail_with(state, gen_id, fault.fail, model_name, download=False)
                 return
-            state.loaded = {m for m in state.loaded if catalogue.MODELS_BY_NAME[m].is_tts is False}
+            # One TTS model in memory at a time (a simplification: the real server evicts by its own rules).
+            state.loaded = {m for m in state.loaded if not catalogue.MODELS_BY_NAME[m].is_tts}
             state.loaded.add(model_name)
         elif fault.fail is not None:
             _fail_with(state, gen_id, fault.fail, model_name, download=False)
