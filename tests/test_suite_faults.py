@@ -203,3 +203,16 @@ def test_a_killed_run_leaves_a_server_that_the_next_run_stops(tmp_path: Path) ->
     notes = second.report["server"]["stale_servers_stopped"]
     assert len(notes) == 1 and f"pid {proc.pid}" in notes[0] and "Stopped a stale Voicebox server" in second.proc.stderr
     second.assert_clean()
+
+
+def test_a_second_interrupt_during_the_teardown_does_not_abort_the_cleanup(tmp_path: Path) -> None:
+    proc, output = start_suite(tmp_path, 'ignore_sigterm = true\n[models."qwen-tts-0.6B"]\nslow_seconds = 120\n')
+    wait_for(lambda: "Loading TTS model 0.6B" in server_log(output), 60, "row 2 to start")
+    proc.send_signal(signal.SIGINT)
+    wait_for(lambda: "ignoring it (ignore_sigterm)" in server_log(output), 30, "the teardown to send SIGTERM")
+    proc.send_signal(signal.SIGINT)  # an impatient second Ctrl-C while the server is being stopped
+    out, err = proc.communicate(timeout=60)
+    run = SuiteResult(subprocess.CompletedProcess(proc.args, proc.returncode, out, err), output, proc.pid)
+    assert "Received SIGINT while shutting down; finishing the cleanup first." in err
+    assert run.report["interrupted"] is True and run.statuses()["1"] == "passed"
+    run.assert_clean()

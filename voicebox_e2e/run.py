@@ -7,12 +7,13 @@ creates profiles on first use, runs rows, and always shuts everything down.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import time
 from datetime import datetime, timezone
 from types import FrameType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from voicebox_e2e import events
 from voicebox_e2e.binary import Target, read_version, resolve_target
@@ -86,6 +87,20 @@ class SuiteRun:
         if self._previous_sigterm is not None:
             signal.signal(signal.SIGTERM, self._previous_sigterm)
             self._previous_sigterm = None
+
+    @contextlib.contextmanager
+    def shielded(self) -> Iterator[None]:
+        """Let the teardown finish: a second Ctrl-C or SIGTERM during it is noted, not raised."""
+        def note(sig: int, frame: Optional[FrameType]) -> None:
+            self.echo(f"Received {signal.Signals(sig).name} while shutting down; finishing the cleanup first.")
+
+        names = ["SIGINT"] if sys.platform == "win32" else ["SIGINT", "SIGTERM"]
+        saved = {name: signal.signal(getattr(signal, name), note) for name in names}
+        try:
+            yield
+        finally:
+            for name, handler in saved.items():
+                signal.signal(getattr(signal, name), handler)
 
     # -- server --------------------------------------------------------------------------------
 
@@ -179,9 +194,10 @@ class SuiteRun:
         """Stop everything this run started, then tell the formatter how the run ended."""
         notes: list[str] = []
         launches, health = 0, []
-        if self.session is not None:
-            notes = self.session.close()
-            launches, health = self.session.launches, self.session.health_seconds
+        with self.shielded():
+            if self.session is not None:
+                notes = self.session.close()
+                launches, health = self.session.launches, self.session.health_seconds
         if aborted and self.interrupt_reason is None:
             self.interrupt_reason = "KeyboardInterrupt (Ctrl-C)"
         self.release_sigterm()
