@@ -10,7 +10,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Collection, Mapping, Optional
 
 from voicebox_e2e.audio import AudioLimits
 
@@ -63,9 +63,11 @@ class Settings:
 
     def selects(self, engine: str) -> bool:
         """Whether only/skip let a row of this engine run."""
-        if self.only and engine not in self.only:
-            return False
-        return engine not in self.skip
+        return engine_selected(engine, self.only, self.skip)
+
+
+def engine_selected(engine: str, only: Collection[str], skip: Collection[str]) -> bool:
+    return (not only or engine in only) and engine not in skip
 
 
 def _flag(name: str, raw: str) -> bool:

@@ -20,7 +20,7 @@ from behave.parser import parse_file
 
 from voicebox_e2e import events
 from voicebox_e2e.allure_extras import write_allure_metadata
-from voicebox_e2e.config import output_dir_of
+from voicebox_e2e.config import engine_selected, output_dir_of
 from voicebox_e2e.report import RunReport, compare, write_reports
 from voicebox_e2e.behave_glue import failure_text
 from voicebox_e2e.rows import NOT_RUN, is_matrix_row, placeholder, spec_from_table
@@ -77,8 +77,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             cells = cells_by_line.get(scenario.line)
             if cells is None or not is_matrix_row(cells) or not scenario.should_run(self.config):
                 continue
-            engine = cells.get("engine", "")
-            if (only and engine not in only) or engine in skip:
+            if not engine_selected(cells["engine"], only, skip):
                 continue
             spec = spec_from_table(cells)
             self.planned[key_of(scenario)] = placeholder(spec, NOT_RUN, "the run stopped before this row").to_json()
