@@ -178,7 +178,7 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
             page.get_by_text("Row 10: kokoro").first.click()
             page.get_by_text("When kokoro — (model kokoro)").first.click()
             page.get_by_text("server log tail").first.click()
-            page.wait_for_timeout(300)  # the attachment's text expands after the click settles
+            page.get_by_text("Marked kokoro as error").first.wait_for()  # the log tail, expanded
             seen["category_page"] = page.inner_text("body")
             page.screenshot(path=str(screenshot.with_name("allure-failed-row.png")))
         finally:
