@@ -201,7 +201,7 @@ def test_watchdog_stops_the_server_after_its_parent_dies(simulator: Start) -> No
     parent.wait()
     died = time.monotonic()
     assert sim.proc.wait(timeout=10) == -signal.SIGTERM
-    assert time.monotonic() - died <= 3.5
+    assert time.monotonic() - died <= 4.5  # intended: 1-3 s; headroom for a loaded CI machine
 
 
 def test_watchdog_bug_leaves_the_server_running_after_its_parent_dies(simulator: Start) -> None:
