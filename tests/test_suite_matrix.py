@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SuiteResult, run_suite
+from conftest import ROOT, SuiteResult, run_suite
 
 ALL_ROWS = [str(n) for n in range(1, 11)]
 DESIGN_RESULT_FIELDS = {
@@ -73,6 +73,13 @@ def test_allure_results_hold_each_row_with_parameters_and_audio(green: SuiteResu
         assert "audio/wav" in kinds and "application/json" in kinds
         for attachment in attachments:
             assert (results_dir / attachment["source"]).stat().st_size > 0
+
+
+def test_the_console_shows_the_scenarios_and_where_the_reports_are(green: SuiteResult) -> None:
+    out = green.proc.stdout
+    assert "Scenario Outline: Row 10: kokoro" in out and "Voicebox E2E reports:" in out
+    assert str(next(green.output_dir.glob("e2e-*.json"))) in out and "SIMULATED RUN" in out
+    assert not list(ROOT.glob("*.output")), "formatter output belongs on the console, not in stray files"
 
 
 def test_nothing_is_left_running_and_the_port_is_free(green: SuiteResult) -> None:
