@@ -119,18 +119,23 @@ class VoiceboxClient:
 
     # -- plain calls ---------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> requests.Response:
+    def _send(self, method: str, path: str, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> requests.Response:
+        """One request, recorded (with a readable stand-in for binary bodies) for the report."""
         answer = self.http.request(method, self.base_url + path, json=body, timeout=kwargs.pop("timeout", self.timeout), **kwargs)
-        shown = answer.text if "json" in answer.headers.get("content-type", "") or answer.status_code != 200 else f"<{len(answer.content)} bytes of {answer.headers.get('content-type', '?')}>"
+        textual = "json" in answer.headers.get("content-type", "") or answer.status_code != 200
+        shown = answer.text if textual else f"<{len(answer.content)} bytes of {answer.headers.get('content-type', '?')}>"
         self.exchanges.append(Exchange(method, path, None if body is None else json.dumps(body), answer.status_code, shown))
+        return answer
+
+    def _call(self, method: str, path: str, *, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> requests.Response:
+        answer = self._send(method, path, body, **kwargs)
         if answer.status_code != 200:
             raise ApiError(method, path, answer.status_code, answer.text)
         return answer
 
     def request(self, method: str, path: str, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> "Answer":
         """Any call, answered whatever its status (for checks of the API's error answers)."""
-        answer = self.http.request(method, self.base_url + path, json=body, timeout=kwargs.pop("timeout", self.timeout), **kwargs)
-        self.exchanges.append(Exchange(method, path, None if body is None else json.dumps(body), answer.status_code, answer.text))
+        answer = self._send(method, path, body, **kwargs)
         try:
             parsed: Any = answer.json()
         except ValueError:

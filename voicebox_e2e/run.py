@@ -139,7 +139,6 @@ class SuiteRun:
     def run(self, spec: RowSpec, profile_id: str) -> RowResult:
         session = self.server_ready()
         budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download)
-        audio_dir = self.settings.output_dir / f"audio-{self.stamp}"
         last_status: list[str] = []
         started = time.monotonic()
         said = [started]
@@ -162,7 +161,7 @@ class SuiteRun:
                 said[0] = now
 
         mark = len(session.client.exchanges)
-        result = run_row(session, spec, profile_id, budget, audio_dir, self.settings.audio, on_status)
+        result = run_row(session, spec, profile_id, budget, session.audio_dir, self.settings.audio, on_status)
         self.last_exchanges = session.client.exchanges[mark:]
         self.report_row(result)
         if result.status == TIMEOUT and session.alive():

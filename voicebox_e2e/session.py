@@ -139,10 +139,10 @@ class Session:
         self.health_seconds.append(seconds)
         self.echo(f"Server healthy after {seconds:.1f} s.")
 
-    def ensure_running(self) -> Optional[str]:
-        """Relaunch a server that died (same data dir); returns a note when it did."""
+    def ensure_running(self) -> None:
+        """Relaunch a server that died (same data dir), a bounded number of times."""
         if self.server is not None and self.server.is_running():
-            return None
+            return
         code = None if self.server is None else self.server.exit_code()
         if self.server is not None:
             self._stop_server()
@@ -153,7 +153,6 @@ class Session:
             )
         self.echo(f"The server exited (code {code}); relaunching it on the same data dir.")
         self.start()
-        return f"server relaunched after exit code {code}"
 
     def restart(self, reason: str) -> None:
         """Stop the server and start a fresh one on the same data dir (not counted as a crash)."""
@@ -182,7 +181,7 @@ class Session:
         return profile_id
 
     def _stop_server(self) -> None:
-        if self.server is None:
+        if self.server is None or self.server.stopped:
             return
         if self._client is not None:
             self._client.close_streams()
