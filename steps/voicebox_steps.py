@@ -31,9 +31,14 @@ def step_generate(context, engine, model_size, model_name, text, language):
 
 @then("the generation completes")
 def step_completes(context):
-    assert context.result.generation_completed, context.result.error
+    assert context.result.generation_completed, context.result.failure_message
 
 
 @then("the audio is a playable WAV of plausible length")
 def step_audio_ok(context):
-    assert context.result.passed, context.result.error
+    assert context.result.audio_ok, context.result.failure_message
+
+
+@then("it ran on the backend the build is made for")
+def step_backend_ok(context):
+    assert context.result.passed, context.result.failure_message

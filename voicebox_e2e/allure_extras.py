@@ -11,17 +11,7 @@ import platform as host_platform
 from pathlib import Path
 from typing import Any
 
-# Failure categories for the Categories tab, matched against each failed row's message.
-# Order matters: Allure puts a failure in the first category whose pattern matches.
-CATEGORIES = [
-    ("Model download / offline", r"(?s).*(couldn't connect to 'https://huggingface\.co'|locate the file on the Hub|offline mode|HF_HUB_OFFLINE|download).*"),
-    ("Out of memory", r"(?si).*(out of memory|\bOOM\b|MemoryError|cannot allocate).*"),
-    ("Timeout", r"(?s).*(no terminal status within|did not become healthy within).*"),
-    ("Server crash", r"(?s).*(server exited|exited with code|relaunched .* giving up).*"),
-    ("Bad audio", r"(?s).*bad audio:.*"),
-    ("API error", r"(?s).*answered HTTP \d+.*"),
-]
-
+from voicebox_e2e.causes import allure_categories
 
 def write_allure_metadata(results_dir: Path, run: dict[str, Any]) -> None:
     """environment.properties, executor.json and categories.json beside the results."""
@@ -48,10 +38,7 @@ def write_allure_metadata(results_dir: Path, run: dict[str, Any]) -> None:
         repo = os.environ.get("GITHUB_REPOSITORY", "")
         executor["buildUrl"] = f"{server}/{repo}/actions/runs/{os.environ['GITHUB_RUN_ID']}"
     (results_dir / "executor.json").write_text(json.dumps(executor, indent=2), encoding="utf-8")
-    categories = [
-        {"name": name, "messageRegex": pattern, "matchedStatuses": ["failed", "broken"]} for name, pattern in CATEGORIES
-    ]
-    (results_dir / "categories.json").write_text(json.dumps(categories, indent=2), encoding="utf-8")
+    (results_dir / "categories.json").write_text(json.dumps(allure_categories(), indent=2), encoding="utf-8")
 
 
 def _escape_property(value: str) -> str:

@@ -8,6 +8,7 @@ one generation until a terminal status, the deadline, or the server's death.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,13 @@ import requests
 import sseclient
 
 TERMINAL_STATUSES = ("completed", "failed", "not_found")
+_ANSWERED = re.compile(r"\banswered HTTP (\d{3})\b")
+
+
+def http_status_in(message: str) -> Optional[int]:
+    """The HTTP status an ``ApiError`` message names (a step's failure text carries only words)."""
+    found = _ANSWERED.search(message)
+    return int(found.group(1)) if found else None
 
 
 class ApiError(RuntimeError):

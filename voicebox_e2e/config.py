@@ -53,6 +53,7 @@ class Settings:
     audio: AudioLimits = AudioLimits()
     previous: Optional[Path] = None  # an earlier run's JSON report, for "what changed"
     slower_factor: float = 1.5
+    expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -122,6 +123,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "keep_data_dir", "timeout_cached", "timeout_download", "health_timeout", "port", "output_dir",
         "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
         "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
+        "expect_gpu",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -138,6 +140,10 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
             raise ConfigError(f"port must be a TCP port number between 1 and 65535, not {port_raw!r}.")
         port = int(port_raw)
+    expect_gpu_raw = get("expect_gpu", "auto").strip().lower()
+    if expect_gpu_raw not in {"auto", ""} | TRUE_WORDS | FALSE_WORDS:
+        raise ConfigError(f"expect_gpu must be auto, true or false, not {expect_gpu_raw!r}.")
+    expect_gpu = None if expect_gpu_raw in ("auto", "") else _flag("expect_gpu", expect_gpu_raw)
     relaunch_raw = get("max_relaunches", "2").strip()
     if not relaunch_raw.isdigit():
         raise ConfigError(f"max_relaunches must be a whole number, not {relaunch_raw!r}.")
@@ -162,6 +168,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         build_python=get("build_python"),
         previous=_path(get("previous")),
         slower_factor=_seconds("slower_factor", get("slower_factor", "1.5")),
+        expect_gpu=expect_gpu,
         audio=AudioLimits(
             min_rms=_number("audio_min_rms", get("audio_min_rms", str(AudioLimits.min_rms))),
             min_seconds_per_char=_number("audio_min_seconds_per_char", get("audio_min_seconds_per_char", str(AudioLimits.min_seconds_per_char))),

@@ -21,7 +21,7 @@ from behave.parser import parse_file
 from voicebox_e2e import events
 from voicebox_e2e.allure_extras import write_allure_metadata
 from voicebox_e2e.config import engine_selected, output_dir_of
-from voicebox_e2e.report import RunReport, compare, write_reports
+from voicebox_e2e.report import RunReport, compare, matrix_order, write_reports
 from voicebox_e2e.behave_glue import failure_text
 from voicebox_e2e.rows import NOT_RUN, is_matrix_row, placeholder, spec_from_table
 
@@ -104,7 +104,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             return
         rows = [self.results.get(key, planned) for key, planned in self.planned.items()]
         rows += [r for key, r in self.results.items() if key not in self.planned]
-        rows.sort(key=lambda r: (int(r["row"]) if str(r["row"]).isdigit() else 10**6, str(r["row"])))
+        rows = matrix_order(rows)
         report = RunReport(
             platform=self.run["platform"],
             target=self.run["target"],
@@ -119,6 +119,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             setup_log_tail=self.finished.get("setup_log_tail"),
             server=self.finished.get("server", {}),
             profiles_created=self.finished.get("profiles_created", []),
+            backend=self.finished.get("backend", {}),
             results=rows,
             checks=[check_record(s) for s in self.checks if not s.skip_reason],
         )

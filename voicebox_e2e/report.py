@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from voicebox_e2e.causes import BY_KEY, CAUSES
 from voicebox_e2e.redaction import redact, redact_tree
 from voicebox_e2e.rows import FAILED, NOT_RUN, PASSED, TIMEOUT
 
@@ -28,8 +29,39 @@ def platform_tag() -> str:
     return f"{system}-{machine}"
 
 
-def row_identity(row: dict[str, Any]) -> tuple[str, str, str, str]:
-    return (str(row["row"]), str(row["engine"]), str(row.get("model_size") or "—"), str(row.get("language") or "en"))
+def row_identity(row: dict[str, Any]) -> tuple[str, str, str]:
+    """What a row is, across runs and releases: its engine, model size and language (row numbers
+    may be renumbered as the matrix grows)."""
+    return (str(row["engine"]), str(row.get("model_size") or "—"), str(row.get("language") or "en"))
+
+
+def row_number(row_id: Any) -> tuple[str, int]:
+    """"3" -> ("", 3), "M12" -> ("M", 12): row ids sort by their number, not as text."""
+    found = re.fullmatch(r"([^\d]*)(\d+)", str(row_id))
+    return (found.group(1), int(found.group(2))) if found else (str(row_id), 10**6)
+
+
+def matrix_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows grouped by engine (engines in the order of their first English row), English first,
+    then by row number: each engine's languages sit together under its design rows."""
+    numbered = sorted(rows, key=lambda r: (row_number(r["row"])[0] != "", row_number(r["row"])))
+    first = {engine: i for i, engine in enumerate(engine_order(numbered))}
+    return sorted(numbered, key=lambda r: (first[r["engine"]], row_number(r["row"])[0] != "", row_number(r["row"])))
+
+
+def engine_order(rows: list[dict[str, Any]]) -> list[str]:
+    """The engines in the order their first row appears."""
+    seen: list[str] = []
+    for row in rows:
+        if row["engine"] not in seen:
+            seen.append(row["engine"])
+    return seen
+
+
+def cause_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """How many rows each cause holds, in the causes table's order (only causes that occur)."""
+    counts = {c.key: sum(1 for r in rows if r.get("cause") == c.key) for c in CAUSES}
+    return {key: n for key, n in counts.items() if n}
 
 
 def compare(previous: list[dict[str, Any]], current: list[dict[str, Any]], slower_factor: float, min_seconds: float = 1.0) -> dict[str, Any]:
@@ -44,7 +76,7 @@ def compare(previous: list[dict[str, Any]], current: list[dict[str, Any]], slowe
         old = before.get(row_identity(row))
         if old is None:
             continue
-        entry = {"row": row["row"], "label": row.get("label") or row["engine"], "was": old["status"], "now": row["status"],
+        entry = {"row": row["row"], "label": row_label(row), "was": old["status"], "now": row["status"], "cause": row.get("cause"),
                  "elapsed_before": old.get("elapsed_seconds"), "elapsed_now": row.get("elapsed_seconds")}
         if old["status"] == PASSED and row["status"] != PASSED:
             changes["regressions"].append(entry)
@@ -60,10 +92,16 @@ def changes_markdown(changes: dict[str, Any]) -> list[str]:
     lines = ["", f"## Changes since the previous run ({table_cell(changes.get('previous'), 200)})", ""]
     for title, key in (("Regressions (passed before, not now)", "regressions"), ("Fixes (failed before, pass now)", "fixes")):
         entries = changes[key]
-        lines.append(f"- {title}: " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({STATUS_WORDS.get(e['was'], e['was'])} → {STATUS_WORDS.get(e['now'], e['now'])})" for e in entries) or "none"))
+        lines.append(f"- {title}: " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({STATUS_WORDS.get(e['was'], e['was'])} → {STATUS_WORDS.get(e['now'], e['now'])}{', ' + table_cell(e['cause']) if e.get('cause') else ''})" for e in entries) or "none"))
     slower = changes["slower"]
     lines.append(f"- Slower by more than {changes['slower_factor']:g}×: " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({e['elapsed_before']:.1f}s → {e['elapsed_now']:.1f}s)" for e in slower) or "none"))
     return lines
+
+
+def row_label(row: dict[str, Any]) -> str:
+    label = str(row.get("label") or row["engine"])
+    language = row.get("language") or "en"
+    return label if language == "en" else f"{label} ({language})"
 
 
 def table_cell(text: Optional[str], limit: int = 160) -> str:
@@ -102,6 +140,7 @@ class RunReport:
     results: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     changes: Optional[dict[str, Any]] = None
+    backend: dict[str, Any] = field(default_factory=dict)
 
     @property
     def simulated(self) -> bool:
@@ -131,6 +170,8 @@ class RunReport:
             "setup_error": self.setup_error,
             "setup_log_tail": self.setup_log_tail,
             "summary": self.counts(),
+            "causes": cause_counts(self.results),
+            "backend": self.backend,
             "server": self.server,
             "profiles_created": self.profiles_created,
             "results": self.results,
@@ -147,28 +188,30 @@ def markdown(report: RunReport) -> str:
         lines += ["> **SIMULATED RUN — not a release sign-off.** These rows ran against the bundled Voicebox simulator, not a frozen binary.", ""]
     if report.interrupted:
         lines += [f"> **The run was interrupted** ({table_cell(report.interrupt_reason) or 'interrupted'}); rows marked NOT RUN did not run.", ""]
+    problem = report.backend.get("problem")
+    if problem:
+        lines += [f"> **Wrong backend:** {table_cell(problem, 400)}", ""]
     lines += [
         f"- Target: {report.target} — `{report.binary}` ({report.binary_version})",
         f"- Binary size: {report.binary_size_mb if report.binary_size_mb is not None else 'n/a'} MB",
         f"- Started {report.started_at}, finished {report.finished_at or 'n/a'}",
     ]
+    if report.backend:
+        lines.append(f"- Backend: {backend_line(report.backend)}")
     counts = report.counts()
-    lines += [f"- Result: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[TIMEOUT]} timed out, {counts[NOT_RUN]} not run", ""]
+    lines += [f"- Result: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[TIMEOUT]} timed out, {counts[NOT_RUN]} not run"]
+    by_cause = cause_counts(report.results)
+    if by_cause:
+        lines.append("- Causes: " + ", ".join(f"{key} {n} ({BY_KEY[key].title.lower()})" for key, n in by_cause.items()))
+    lines.append("")
     if report.setup_error:
         lines += ["## Setup failed", "", fenced(report.setup_error), ""]
         if report.setup_log_tail:
             lines += ["Server log tail:", "", fenced(report.setup_log_tail), ""]
-    languages = any(row.get("language", "en") != "en" for row in report.results)
     if report.results or not report.checks:
-        lang_head, lang_rule = ("Lang | ", "-----|") if languages else ("", "")
-        lines += [f"| # | Engine | Size | {lang_head}Status | Elapsed | Error |", f"|---|--------|------|{lang_rule}--------|---------|-------|"]
-    for row in report.results:
-        elapsed = "" if row.get("elapsed_seconds") is None else f"{row['elapsed_seconds']:.1f}s"
-        lang = f"{table_cell(row.get('language'))} | " if languages else ""
-        lines.append(
-            f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('model_size') or '—')} | {lang}"
-            f"{STATUS_WORDS.get(row['status'], row['status'].upper())} | {elapsed} | {table_cell(row.get('error'))} |"
-        )
+        lines += results_table(report.results)
+    if len(engine_order(report.results)) > 1 and len(report.results) > len(engine_order(report.results)):
+        lines += ["", "## By engine", ""] + engine_table(report.results)
     if report.changes is not None:
         lines += changes_markdown(report.changes)
     if report.checks:
@@ -181,7 +224,8 @@ def markdown(report: RunReport) -> str:
         lines += ["", "## Failures"]
         for row in failures:
             size = row.get("model_size") or "—"
-            lines += ["", f"### Row {table_cell(row['row'])}: {table_cell(row['engine'])} {table_cell(size)} — {STATUS_WORDS[row['status']]}", ""]
+            cause = BY_KEY[row["cause"]].title if row.get("cause") in BY_KEY else "no cause"
+            lines += ["", f"### Row {table_cell(row['row'])}: {table_cell(row['engine'])} {table_cell(size)} {table_cell(row.get('language') or 'en')} — {STATUS_WORDS[row['status']]} ({table_cell(cause)})", ""]
             lines += [fenced(row.get("error") or "(no error text)"), ""]
             if row.get("server_log_tail"):
                 lines += ["Server log tail:", "", fenced(row["server_log_tail"])]
@@ -189,6 +233,41 @@ def markdown(report: RunReport) -> str:
     if notes:
         lines += ["", "## Shutdown", ""] + [f"- {table_cell(n, 400)}" for n in notes]
     return "\n".join(lines) + "\n"
+
+
+def backend_line(backend: dict[str, Any]) -> str:
+    gpu = backend.get("gpu_type") or ("no GPU" if backend.get("gpu_available") is False else "GPU unknown")
+    vram = backend.get("vram_used_mb")
+    return (
+        f"{table_cell(backend.get('backend_type')) or 'unknown'}, variant {table_cell(backend.get('backend_variant')) or 'unknown'}, "
+        f"{table_cell(gpu)}" + (f", up to {vram:g} MB of VRAM used" if isinstance(vram, (int, float)) else "")
+        + f" (GPU expected: {'yes' if backend.get('expects_gpu') else 'no'})"
+    )
+
+
+def results_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The design's table (Engine | Size | Status | Elapsed | Error), with the row number, language,
+    device and cause beside it."""
+    lines = ["| # | Engine | Size | Lang | Device | Status | Elapsed | Cause | Error |", "|---|--------|------|------|--------|--------|---------|-------|-------|"]
+    for row in rows:
+        elapsed = "" if row.get("elapsed_seconds") is None else f"{row['elapsed_seconds']:.1f}s"
+        lines.append(
+            f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('model_size') or '—')} | "
+            f"{table_cell(row.get('language') or 'en')} | {table_cell(row.get('device'))} | "
+            f"{STATUS_WORDS.get(row['status'], row['status'].upper())} | {elapsed} | {table_cell(row.get('cause'))} | {table_cell(row.get('error'))} |"
+        )
+    return lines
+
+
+def engine_table(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per engine: how many of its rows passed, and which languages did not."""
+    lines = ["| Engine | Rows | Passed | Not passed (language: cause) |", "|--------|------|--------|------------------------------|"]
+    for engine in engine_order(rows):
+        mine = [r for r in rows if r["engine"] == engine]
+        bad = [r for r in mine if r["status"] != PASSED]
+        listed = ", ".join(f"{r.get('language') or 'en'}{' ' + str(r['model_size']) if r.get('model_size') else ''}: {r.get('cause') or STATUS_WORDS.get(r['status'], r['status'])}" for r in bad)
+        lines.append(f"| {table_cell(engine)} | {len(mine)} | {len(mine) - len(bad)} | {table_cell(listed, 400)} |")
+    return lines
 
 
 def write_reports(report: RunReport, output_dir: Path, stamp: str) -> tuple[Path, Path]:

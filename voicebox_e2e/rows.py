@@ -9,8 +9,10 @@ from typing import Any, Callable, Mapping, Optional, Protocol
 
 import requests
 
+from voicebox_e2e import causes
 from voicebox_e2e.audio import AudioLimits, check_wav
 from voicebox_e2e.client import ApiError, Outcome, ProgressWatcher, VoiceboxClient
+from voicebox_e2e.devices import device_loaded
 from voicebox_e2e.redaction import redact
 
 PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
@@ -68,6 +70,9 @@ class RowResult:
     server_log_tail: Optional[str] = None
     statuses_seen: list[str] = field(default_factory=list)
     reconnects: int = 0
+    cause: Optional[str] = None  # a causes.CAUSE_KEYS key when the row did not pass, else None
+    device: Optional[str] = None  # the torch device the model was loaded on ("cpu", "cuda", "mps")
+    failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
 
     @property
     def passed(self) -> bool:
@@ -77,8 +82,30 @@ class RowResult:
     def generation_completed(self) -> bool:
         return self.server_status == "completed"
 
+    @property
+    def audio_ok(self) -> bool:
+        """The generation completed and its WAV passed every check (whatever else failed)."""
+        return self.generation_completed and self.audio_path is not None and self.failure_kind != causes.AUDIO_KIND
+
+    @property
+    def failure_message(self) -> str:
+        """The error as a failed step reports it, led by the cause Allure's categories match on."""
+        return causes.tagged(self.cause, self.error)
+
+    def fail(self, kind: Optional[str], error: str, status: str = FAILED) -> None:
+        self.status, self.failure_kind, self.error = status, kind, error
+
+    def decide_cause(self, log_lines: list[str]) -> None:
+        """Name the cause of a row that did not pass (None for a passed or never-run row)."""
+        if self.status in (PASSED, NOT_RUN):
+            self.cause = None
+        else:
+            self.cause = causes.classify(self.failure_kind, self.error, log_lines)
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        record.pop("failure_kind")
+        return record
 
 
 @dataclass(frozen=True)
@@ -99,6 +126,10 @@ class RowServer(Protocol):
 
     def log_tail(self, lines: int) -> str: ...
 
+    def log_mark(self) -> int: ...
+
+    def log_since(self, mark: int) -> list[str]: ...
+
 
 def run_row(
     server: RowServer,
@@ -113,18 +144,23 @@ def run_row(
     server's misbehaviour: every failure becomes the row's status and error text."""
     result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
     started = time.monotonic()
+    mark = server.log_mark()
     try:
         _run(server, spec, profile_id, budget, audio_dir, limits, on_status, result)
     except ApiError as exc:
-        result.status, result.error, result.http_status = FAILED, str(exc), exc.status
+        result.fail(causes.HTTP_KIND, str(exc))
+        result.http_status = exc.status
     except requests.RequestException as exc:
-        result.status, result.error = FAILED, f"the server stopped answering: {exc.__class__.__name__}"
+        result.fail(causes.HTTP_KIND, f"the server stopped answering: {exc.__class__.__name__}")
         if not server.alive():
-            result.error = f"server exited (code {server.exit_code()})"
+            result.fail(causes.CRASH_KIND, f"server exited (code {server.exit_code()})")
     result.elapsed_seconds = round(time.monotonic() - started, 2)
+    row_log = server.log_since(mark)
+    result.device = device_loaded(row_log)
     if result.status != PASSED:
         result.server_log_tail = redact(server.log_tail(LOG_TAIL_LINES))
     result.error = None if result.error is None else redact(result.error)
+    result.decide_cause(row_log)
     return result
 
 
@@ -165,19 +201,17 @@ def _run(
     result.server_status = None if followed.outcome is not Outcome.TERMINAL else str(last.get("status"))
 
     if followed.outcome is Outcome.SERVER_EXITED:
-        result.status, result.error = FAILED, f"server exited (code {server.exit_code()}) during the generation"
+        result.fail(causes.CRASH_KIND, f"server exited (code {server.exit_code()}) during the generation")
         return
     if followed.outcome is Outcome.MALFORMED:
-        result.status, result.error = FAILED, followed.detail
+        result.fail(causes.STREAM_KIND, followed.detail)
         return
     if followed.outcome is Outcome.TIMEOUT:
         seen = " → ".join(followed.statuses) or "no status"
-        result.status = TIMEOUT
-        result.error = f"no terminal status within {timeout:g} s (last seen: {seen}; {followed.detail})"
+        result.fail(causes.TIMEOUT_KIND, f"no terminal status within {timeout:g} s (last seen: {seen}; {followed.detail})", TIMEOUT)
         return
     if last.get("status") != "completed":
-        result.status = FAILED
-        result.error = str(last.get("error") or f"generation ended with status {last.get('status')!r}")
+        result.fail(causes.GENERATION_KIND, str(last.get("error") or f"generation ended with status {last.get('status')!r}"))
         return
 
     data = client.audio(result.generation_id)
@@ -189,7 +223,7 @@ def _run(
     result.audio_path, result.audio_bytes = str(path.resolve()), report.size_bytes
     result.sample_rate, result.channels, result.audio_duration = report.sample_rate, report.channels, report.duration
     if not report.ok:
-        result.status, result.error = FAILED, f"bad audio: {report.problem}"
+        result.fail(causes.AUDIO_KIND, f"bad audio: {report.problem}")
         return
     result.status = PASSED
 
@@ -216,21 +250,27 @@ def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "e
         model_size=None if size in NO_SIZE else size,
         model_name=cells.get("model_name", "").strip(),
         text=cells.get("text", text).strip() or text,
-        language=cells.get("language", language).strip() or language,
+        language=LANGUAGES.get(cells.get("language", "").strip(), cells.get("language", language).strip() or language),
         label=f"{engine} {size if size not in NO_SIZE else ''}".strip(),
     )
 
 
-def placeholder(spec: RowSpec, status: str, error: Optional[str]) -> RowResult:
+def placeholder(spec: RowSpec, status: str, error: Optional[str], kind: Optional[str] = None, log_lines: Optional[list[str]] = None) -> RowResult:
     """The record of a row that produced no result of its own (not run, or broken in setup)."""
     result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
-    result.status, result.error = status, None if error is None else redact(error)
+    result.fail(kind, "" if error is None else redact(error), status)
+    result.error = None if error is None else result.error
+    result.decide_cause(log_lines or [])
     return result
 
 
+# Every language POST /generate accepts (its language pattern, contract §4), as feature files name them.
 LANGUAGES = {
     "English": "en", "Chinese": "zh", "Japanese": "ja", "Korean": "ko", "German": "de",
     "French": "fr", "Russian": "ru", "Portuguese": "pt", "Spanish": "es", "Italian": "it",
+    "Hebrew": "he", "Arabic": "ar", "Danish": "da", "Greek": "el", "Finnish": "fi", "Hindi": "hi",
+    "Malay": "ms", "Dutch": "nl", "Norwegian": "no", "Polish": "pl", "Swedish": "sv", "Swahili": "sw",
+    "Turkish": "tr",
 }
 
 

@@ -15,9 +15,13 @@ from datetime import datetime, timezone
 from types import FrameType
 from typing import Any, Callable, Iterator, Optional
 
-from voicebox_e2e import events
+import requests
+
+from voicebox_e2e import causes, events
+from voicebox_e2e.backend import BackendCheck
 from voicebox_e2e.binary import Target, read_version, resolve_target
-from voicebox_e2e.client import Exchange, VoiceboxClient
+from voicebox_e2e.client import ApiError, Exchange, VoiceboxClient, http_status_in
+from voicebox_e2e.devices import DeviceMemory
 from voicebox_e2e.config import Settings
 from voicebox_e2e.redaction import redact
 from voicebox_e2e.report import platform_tag
@@ -51,6 +55,10 @@ class SuiteRun:
         self.interrupt_reason: Optional[str] = None
         self.rows_reported: set[str] = set()
         self.last_exchanges: list[Exchange] = []
+        binary_name = None if self.target.binary_path is None else self.target.binary_path.name
+        self.backend = BackendCheck(binary_name, settings.expect_gpu)
+        self.devices = DeviceMemory()
+        self._health_read_for_launch = 0
         self._previous_sigterm: Any = None
         self.emit(events.RUN_STARTED, self.describe())
 
@@ -115,7 +123,7 @@ class SuiteRun:
         after it died. Raises SessionError with the reason when it cannot be had."""
         session = self.workspace()
         if session.server is None and self.setup_error is not None:
-            raise self.setup_error
+            raise self._tagged(self.setup_error)
         try:
             if session.server is None:
                 session.start()
@@ -123,9 +131,29 @@ class SuiteRun:
                 session.ensure_running()
         except SessionError as exc:
             self.setup_error = exc
-            raise
+            raise self._tagged(exc) from exc
         self.setup_error = None
+        if self._health_read_for_launch != session.launches:  # a new server: what backend is it on?
+            self._health_read_for_launch = session.launches
+            self.read_backend(session)
         return session
+
+    def setup_cause(self) -> Optional[str]:
+        """Why the server could not be had: startup, or what its last words name (bundle, native...)."""
+        if self.setup_error is None:
+            return None
+        return causes.classify(causes.STARTUP_KIND, str(self.setup_error), self.setup_error.log_tail.splitlines())
+
+    def _tagged(self, exc: SessionError) -> SessionError:
+        """The error as the failed step shows it: led by its cause, for Allure's categories."""
+        return SessionError(causes.tagged(self.setup_cause(), str(exc)), exc.log_tail)
+
+    def read_backend(self, session: Session) -> None:
+        """Take in /health (after start-up and after each row); a failed read changes nothing."""
+        try:
+            self.backend.observe(session.client.health())
+        except (ApiError, requests.RequestException, ValueError):
+            pass
 
     @property
     def client(self) -> VoiceboxClient:
@@ -163,6 +191,13 @@ class SuiteRun:
         mark = len(session.client.exchanges)
         result = run_row(session, spec, profile_id, budget, session.audio_dir, self.settings.audio, on_status)
         self.last_exchanges = session.client.exchanges[mark:]
+        result.device = self.devices.resolve(spec.model_name, result.device)
+        if session.alive():
+            self.read_backend(session)
+        problem = self.backend.problem()
+        if problem is not None and result.passed:
+            result.fail(causes.BACKEND_KIND, problem)
+            result.decide_cause([])
         self.report_row(result)
         if result.status == TIMEOUT and session.alive():
             # A generation that never ends holds the server's one-at-a-time queue: every later
@@ -182,9 +217,16 @@ class SuiteRun:
         if spec.row in self.rows_reported:
             return
         status = NOT_RUN if interrupted else FAILED
-        result = placeholder(spec, status, error)
-        if self.session is not None and not interrupted:
-            result.server_log_tail = redact(self.session.log_tail(100)) or None
+        tagged_cause, error = causes.untagged(error or "")
+        if self.setup_error is not None:
+            kind: Optional[str] = causes.STARTUP_KIND
+            tail = self.setup_error.log_tail
+        else:
+            kind = causes.HTTP_KIND if http_status_in(error) is not None else None
+            tail = "" if self.session is None or interrupted else self.session.log_tail(100)
+        result = placeholder(spec, status, error or None, kind, tail.splitlines())
+        result.cause = None if interrupted else (tagged_cause or result.cause)
+        result.server_log_tail = redact(tail) or None
         self.report_row(result)
 
     # -- the end -------------------------------------------------------------------------------
@@ -207,6 +249,7 @@ class SuiteRun:
                 "interrupted": aborted,
                 "interrupt_reason": self.interrupt_reason if aborted else None,
                 "setup_error": None if self.setup_error is None else str(self.setup_error),
+                "setup_cause": self.setup_cause(),
                 "setup_log_tail": None if self.setup_error is None else self.setup_error.log_tail or None,
                 "server": {
                     "port": None if self.session is None else self.session.port,
@@ -221,5 +264,6 @@ class SuiteRun:
                     "stale_servers_stopped": self.stale_notes,
                 },
                 "profiles_created": [] if self.session is None else self.session.profiles_created,
+                "backend": self.backend.to_json(),
             },
         )

@@ -88,6 +88,7 @@ class LogCapture:
         self._max_file_bytes = max_file_bytes
         self._threads: list[threading.Thread] = []
         self.bytes_seen = 0
+        self.lines_seen = 0  # every line ever appended to the ring, for marks (since())
 
     def pump(self, stream: IO[bytes], name: str) -> None:
         thread = threading.Thread(target=self._drain, args=(stream,), name=f"server-{name}", daemon=True)
@@ -109,10 +110,12 @@ class LogCapture:
             partial = lines.pop()[-4 * MAX_LINE_CHARS:]
             with self._lock:
                 self.bytes_seen += len(chunk)
+                self.lines_seen += len(lines)
                 for line in lines[-(self._ring.maxlen or 1):]:
                     self._ring.append(self._decode(line))
         if partial:
             with self._lock:
+                self.lines_seen += 1
                 self._ring.append(self._decode(partial))
 
     @staticmethod
@@ -136,6 +139,12 @@ class LogCapture:
     def tail(self, lines: int = 100) -> list[str]:
         with self._lock:
             return list(self._ring)[-lines:]
+
+    def since(self, mark: int) -> list[str]:
+        """The lines appended after ``lines_seen`` was ``mark`` (those the ring still holds)."""
+        with self._lock:
+            count = max(0, min(self.lines_seen - mark, len(self._ring)))
+            return list(self._ring)[len(self._ring) - count:]
 
     def close(self, timeout: float = 5.0) -> None:
         for thread in self._threads:

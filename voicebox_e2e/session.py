@@ -97,6 +97,16 @@ class Session:
     def log_tail(self, lines: int) -> str:
         return "" if self.server is None else self.server.log_tail(lines)
 
+    def log_mark(self) -> int:
+        return 0 if self.server is None else self.server.logs.lines_seen
+
+    def log_since(self, mark: int) -> list[str]:
+        """What the server printed since ``log_mark`` (all it holds if it was relaunched since)."""
+        if self.server is None:
+            return []
+        logs = self.server.logs
+        return logs.since(mark if mark <= logs.lines_seen else 0)
+
     # -- lifecycle -----------------------------------------------------------------------------
 
     def environment(self) -> dict[str, str]:

@@ -23,7 +23,7 @@ from fastapi import FastAPI, File, Form, HTTPException, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 
-from voicebox_sim import VERSION, audio, catalogue
+from voicebox_sim import VERSION, audio, catalogue, hardware
 from voicebox_sim.scenario import ModelFault, Scenario
 from voicebox_sim.schemas import (
     ActiveDownloadTask,
@@ -103,6 +103,7 @@ class SimState:
         self.scenario = scenario
         self.data_dir = data_dir
         self.parent_pid = parent_pid
+        self.hardware = hardware.detect(scenario.gpu_usable, scenario.gpu_name)
         self.cached: set[str] = set(scenario.cached_models)
         self.loaded: set[str] = set()
         self.downloads: dict[str, Download] = {}
@@ -112,6 +113,12 @@ class SimState:
         for sub in ("profiles", "generations", "captures", "cache", "backends"):
             (data_dir / sub).mkdir(parents=True, exist_ok=True)
         self.store = Store(data_dir / "voicebox.db")
+
+    def vram_used_mb(self) -> Optional[float]:
+        """torch.cuda.memory_allocated() in MB: null without a usable GPU, else the loaded weights."""
+        if not self.hardware.gpu_available:
+            return None
+        return round(sum(catalogue.MODELS_BY_NAME[m].size_mb for m in self.loaded), 1)
 
     def begin_shutdown(self) -> None:
         self.stopping.set()
@@ -243,7 +250,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         if model_name not in state.loaded:
             state.store.update("generations", gen_id, status="loading_model")
             logger_name, message = catalogue.LOADER_LOGS[engine]
-            logging.getLogger(logger_name).info(message.format(size=size))
+            logging.getLogger(logger_name).info(message.format(size=size, device=state.hardware.device))
             if state.scenario.non_utf8_log:
                 write_raw_log(b"warning: voice table caf\xe9 \xff\xfe not utf-8\n")
             if model_name not in state.cached or fault.fail_offline:
@@ -335,7 +342,7 @@ def create_app(state: SimState) -> FastAPI:
         app_log.info("Data directory: %s", state.data_dir)
         app_log.info("Profiles: %d, Generations: %d", len(state.store.all("profiles")), len(state.store.all("generations")))
         app_log.info("Backend: PYTORCH")
-        app_log.info("GPU: None (CPU only)")
+        app_log.info("GPU: %s", state.hardware.gpu_type or "None (CPU only)")
         app_log.info("Model cache: %s", os.environ.get("HF_HUB_CACHE", "<default Hugging Face cache>"))
         app_log.info("Ready")
         worker = asyncio.create_task(generation_worker(state))
@@ -388,11 +395,11 @@ def create_app(state: SimState) -> FastAPI:
             model_loaded=bool(qwen_loaded),
             model_downloaded=True if "qwen-tts-1.7B" in state.cached else None,
             model_size=qwen_loaded[0].removeprefix("qwen-tts-") if qwen_loaded else None,
-            gpu_available=False,
-            gpu_type=None,
-            vram_used_mb=None,
+            gpu_available=state.hardware.gpu_available,
+            gpu_type=state.hardware.gpu_type,
+            vram_used_mb=state.vram_used_mb(),
             backend_type="pytorch",
-            backend_variant=os.environ.get("VOICEBOX_BACKEND_VARIANT", "cpu"),
+            backend_variant=state.hardware.variant,
             supports_rocm=False,
             gpu_compatibility_warning=None,
         )

@@ -1,8 +1,10 @@
-"""What the real server knows about its models, engines and preset voices (contract §3)."""
+"""What the real server knows about its models, engines and preset voices (contract §3, §9)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 
@@ -48,50 +50,29 @@ MODEL_SIZE_PATTERN = r"^(1\.7B|0\.6B|1B|3B)$"
 # Engines that only speak with a preset voice; a cloned profile is refused (contract §4).
 PRESET_ONLY_ENGINES = frozenset({"kokoro", "qwen_custom_voice"})
 
+def _recorded_presets(engine: str) -> list[dict[str, str]]:
+    """The real server's answer to GET /profiles/presets/{engine}, as recorded (contract §9)."""
+    path = Path(__file__).resolve().parent / "presets" / f"{engine}.json"
+    return list(json.loads(path.read_text(encoding="utf-8"))["voices"])
+
+
 PRESET_VOICES: dict[str, list[dict[str, str]]] = {
-    "kokoro": [
-        {"voice_id": "af_alloy", "name": "Alloy", "gender": "female", "language": "en"},
-        {"voice_id": "af_aoede", "name": "Aoede", "gender": "female", "language": "en"},
-        {"voice_id": "af_bella", "name": "Bella", "gender": "female", "language": "en"},
-        {"voice_id": "af_heart", "name": "Heart", "gender": "female", "language": "en"},
-        {"voice_id": "af_nova", "name": "Nova", "gender": "female", "language": "en"},
-        {"voice_id": "am_adam", "name": "Adam", "gender": "male", "language": "en"},
-        {"voice_id": "am_michael", "name": "Michael", "gender": "male", "language": "en"},
-        {"voice_id": "bf_emma", "name": "Emma", "gender": "female", "language": "en"},
-        {"voice_id": "bm_george", "name": "George", "gender": "male", "language": "en"},
-        {"voice_id": "ef_dora", "name": "Dora", "gender": "female", "language": "es"},
-        {"voice_id": "ff_siwis", "name": "Siwis", "gender": "female", "language": "fr"},
-        {"voice_id": "jf_alpha", "name": "Alpha", "gender": "female", "language": "ja"},
-        {"voice_id": "zf_xiaobei", "name": "Xiaobei", "gender": "female", "language": "zh"},
-    ],
-    "qwen_custom_voice": [
-        {"voice_id": "Vivian", "name": "Vivian", "gender": "female", "language": "zh"},
-        {"voice_id": "Serena", "name": "Serena", "gender": "female", "language": "zh"},
-        {"voice_id": "Uncle_Fu", "name": "Uncle Fu", "gender": "male", "language": "zh"},
-        {"voice_id": "Dylan", "name": "Dylan", "gender": "male", "language": "zh"},
-        {"voice_id": "Eric", "name": "Eric", "gender": "male", "language": "zh"},
-        {"voice_id": "Ryan", "name": "Ryan", "gender": "male", "language": "en"},
-        {"voice_id": "Aiden", "name": "Aiden", "gender": "male", "language": "en"},
-        {"voice_id": "Ono_Anna", "name": "Ono Anna", "gender": "female", "language": "ja"},
-        {"voice_id": "Sohee", "name": "Sohee", "gender": "female", "language": "ko"},
-    ],
+    engine: _recorded_presets(engine) for engine in ("kokoro", "qwen_custom_voice")
 }
 
-# The logger each engine's loader writes "Loading ..." under, and what it says.
+# The logger each engine's loader writes "Loading ..." under, and what it says (the real
+# backends' own lines at e766c7c; {device} is "cpu", "cuda", "mps" or "xpu").
 LOADER_LOGS: dict[str, tuple[str, str]] = {
-    "qwen": ("backend.backends.pytorch_backend", "Loading TTS model {size} on cpu..."),
+    "qwen": ("backend.backends.pytorch_backend", "Loading TTS model {size} on {device}..."),
     "qwen_custom_voice": (
         "backend.backends.qwen_custom_voice_backend",
-        "Loading Qwen CustomVoice {size} on cpu...",
+        "Loading Qwen CustomVoice {size} on {device}...",
     ),
-    "luxtts": ("backend.backends.luxtts_backend", "Loading LuxTTS on cpu..."),
-    "chatterbox": ("backend.backends.chatterbox_backend", "Loading Chatterbox TTS on cpu..."),
-    "chatterbox_turbo": (
-        "backend.backends.chatterbox_turbo_backend",
-        "Loading Chatterbox Turbo on cpu...",
-    ),
-    "tada": ("backend.backends.tada_backend", "Loading TADA {size} on cpu..."),
-    "kokoro": ("backend.backends.kokoro_backend", "Loading Kokoro-82M on cpu..."),
+    "luxtts": ("backend.backends.luxtts_backend", "Loading LuxTTS on {device}..."),
+    "chatterbox": ("backend.backends.chatterbox_backend", "Loading Chatterbox Multilingual TTS on {device}..."),
+    "chatterbox_turbo": ("backend.backends.chatterbox_turbo_backend", "Loading Chatterbox Turbo TTS on {device}..."),
+    "tada": ("backend.backends.hume_backend", "Loading HumeAI TADA {size} on {device}..."),
+    "kokoro": ("backend.backends.kokoro_backend", "Loading Kokoro-82M on {device}..."),
 }
 
 # The real offline failure texts (contract §4), used when a model is told to fail offline.

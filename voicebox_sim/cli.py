@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Optional, Sequence
 
 from voicebox_sim import VERSION
+from voicebox_sim.hardware import set_variant_from_name
 
 LOG_FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
 ONEFILE_CHILD_ENV = "VOICEBOX_SIM_ONEFILE_CHILD"
@@ -64,6 +65,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         print(f"voicebox-server {VERSION}")
         return
     args = parse_args(argv)
+    # As server.py: the variant from the executable's own name, before anything else (the onefile
+    # child inherits it through the environment, as the real child inherits the same file name).
+    variant = set_variant_from_name(sys.argv[0], os.environ)
 
     from voicebox_sim.scenario import ScenarioError, load_scenario
 
@@ -88,7 +92,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     from voicebox_sim.app import SimState, create_app
 
     log.info("Backend imports successful")
-    log.info("Backend variant: CPU")
+    log.info("Backend variant: %s", variant.upper())
     data_dir = Path(args.data_dir) if args.data_dir else Path.cwd() / "data"
     log.info("Parsed arguments: host=%s, port=%s, data_dir=%s", args.host, args.port, data_dir)
     log.info("Setting data directory to: %s", data_dir)

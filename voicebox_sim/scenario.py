@@ -23,6 +23,9 @@ Server-wide keys::
     models_status_http_500 = true  # GET /models/status answers 500
     log_flood_mb_per_s = 50        # write this many MB/s of log lines to stderr
     non_utf8_log = true            # write bytes that are not UTF-8 into the log
+    gpu_usable = false             # a GPU build (started as voicebox-server-cuda/-rocm) finds no
+                                   # usable GPU: /health says gpu_available false, models load on cpu
+    gpu_name = "NVIDIA GeForce RTX 4090"   # the GPU a GPU build reports when it can use it
 
 Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as ``kokoro``)::
 
@@ -81,6 +84,8 @@ class Scenario:
     models_status_http_500: bool = False
     log_flood_mb_per_s: float = 0.0
     non_utf8_log: bool = False
+    gpu_usable: bool = True
+    gpu_name: str = "NVIDIA GeForce RTX 4090"
     models: dict[str, ModelFault] = field(default_factory=dict)
 
     def fault_for(self, model_name: str) -> ModelFault:
