@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -154,7 +155,7 @@ def wait_for(condition: Any, timeout: float, what: str, interval: float = 0.05) 
 class Simulator:
     """The simulator run directly as the binary would be, for contract and fault tests."""
 
-    def __init__(self, tmp_path: Path, scenario: Optional[str] = None, fast: bool = True, args: tuple[str, ...] = (), parent_pid: Optional[int] = None) -> None:
+    def __init__(self, tmp_path: Path, scenario: Optional[str] = None, fast: bool = True, args: tuple[str, ...] = (), parent_pid: Optional[int] = None, launcher: tuple[str, ...] = (sys.executable, "-m", "voicebox_sim")) -> None:
         import socket
 
         with socket.socket() as sock:
@@ -165,7 +166,7 @@ class Simulator:
         env = base_env()
         if scenario is not None or fast:
             env["VOICEBOX_SIM_SCENARIO"] = str(write_scenario(tmp_path, scenario or "", fast=fast))
-        argv = [sys.executable, "-m", "voicebox_sim", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir), *args]
+        argv = [*launcher, "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir), *args]
         if parent_pid is not None:
             argv += ["--parent-pid", str(parent_pid)]
         self.proc = subprocess.Popen(
@@ -213,10 +214,10 @@ class Simulator:
 def simulator(tmp_path: Path) -> Iterator[Any]:
     started: list[Simulator] = []
 
-    def start(scenario: Optional[str] = None, fast: bool = True, args: tuple[str, ...] = (), parent_pid: Optional[int] = None, healthy: bool = True) -> Simulator:
+    def start(scenario: Optional[str] = None, fast: bool = True, args: tuple[str, ...] = (), parent_pid: Optional[int] = None, healthy: bool = True, **kwargs: Any) -> Simulator:
         workdir = tmp_path / f"sim{len(started)}"
         workdir.mkdir()
-        sim = Simulator(workdir, scenario, fast, args, parent_pid)
+        sim = Simulator(workdir, scenario, fast, args, parent_pid, **kwargs)
         started.append(sim)
         if healthy:
             sim.wait_healthy()
@@ -225,3 +226,16 @@ def simulator(tmp_path: Path) -> Iterator[Any]:
     yield start
     for sim in started:
         sim.stop()
+
+
+def gpu_named_simulator(directory: Path, name: str = "voicebox-server-cuda") -> Path:
+    """An executable file with the GPU build's name that runs the simulator."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(
+        f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from voicebox_sim.cli import main\nmain()\n",
+        encoding="utf-8",
+    )
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path

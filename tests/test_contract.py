@@ -17,7 +17,7 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from conftest import ROOT
+from conftest import ROOT, gpu_named_simulator
 
 CONTRACT = ROOT / "tests" / "contract"
 SHARED = ROOT.parent / "shared" / "contract"
@@ -193,6 +193,26 @@ def test_health_root_and_model_status_bodies(simulator: Callable[..., Any]) -> N
     assert all(list(m) == ["model_name", "display_name", "hf_repo_id", "downloaded", "downloading", "size_mb", "loaded"] for m in models)
     wrong = sim.http.delete(sim.url + "/health")
     assert (wrong.status_code, wrong.json(), wrong.headers["allow"]) == (405, {"detail": "Method Not Allowed"}, "GET")
+
+
+@pytest.mark.parametrize("engine", ["kokoro", "qwen_custom_voice"])
+def test_preset_voice_lists_equal_the_captures(simulator: Callable[..., Any], engine: str) -> None:
+    sim = simulator()
+    recorded = json.loads((CAPTURES / f"presets-{engine}.json").read_text(encoding="utf-8"))
+    assert sim.http.get(sim.url + f"/profiles/presets/{engine}").json() == recorded
+    for other in ("luxtts", "chatterbox", "tada", "qwen"):
+        assert sim.http.get(sim.url + f"/profiles/presets/{other}").json() == {"engine": other, "voices": []}
+
+
+def test_a_gpu_named_build_without_a_usable_gpu_answers_health_as_recorded(tmp_path: Path, simulator: Callable[..., Any]) -> None:
+    """§9: the CPU build started as voicebox-server-cuda on a machine without a GPU."""
+    binary = gpu_named_simulator(tmp_path / "dist")
+    sim = simulator("gpu_usable = false\n", args=(), launcher=(str(binary),))
+    body = sim.http.get(sim.url + "/health").json()
+    assert {k: body[k] for k in ("backend_type", "backend_variant", "gpu_available", "gpu_type", "vram_used_mb")} == {
+        "backend_type": "pytorch", "backend_variant": "cuda", "gpu_available": False, "gpu_type": None, "vram_used_mb": None,
+    }
+    assert "Backend variant: CUDA" in sim.stderr()
 
 
 def test_profile_and_generation_bodies(simulator: Callable[..., Any]) -> None:

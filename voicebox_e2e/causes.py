@@ -146,7 +146,8 @@ def allure_categories() -> list[dict[str, object]]:
     """categories.json: one category per cause, matched on the cause key the row's failure
     message starts with (``[bundle] No module named 'perth'``)."""
     return [
-        {"name": cause.title, "messageRegex": rf"(?s)\[{cause.key}\].*", "matchedStatuses": ["failed", "broken"]}
+        # Allure matches the whole message, which allure-behave leads with the exception's name.
+        {"name": cause.title, "messageRegex": rf"(?s)(?:[\w.]+: )?\[{cause.key}\].*", "matchedStatuses": ["failed", "broken"]}
         for cause in CAUSES
     ]
 

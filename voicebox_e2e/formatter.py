@@ -116,6 +116,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             interrupted=bool(self.finished.get("interrupted", not self.finished)),
             interrupt_reason=self.finished.get("interrupt_reason"),
             setup_error=self.finished.get("setup_error"),
+            setup_cause=self.finished.get("setup_cause"),
             setup_log_tail=self.finished.get("setup_log_tail"),
             server=self.finished.get("server", {}),
             profiles_created=self.finished.get("profiles_created", []),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from voicebox_e2e.report import STATUS_WORDS, fenced, table_cell
+from voicebox_e2e.report import STATUS_WORDS, fenced, matrix_order, table_cell
 
 
 class MergeError(ValueError):
@@ -51,12 +51,9 @@ def load_runs(directories: Sequence[Path]) -> list[Run]:
     return runs
 
 
-def row_order(key: tuple[str, str, str, str]) -> tuple[int, str]:
-    return (int(key[0]) if key[0].isdigit() else 10**6, key[0])
-
-
 def combined_markdown(runs: list[Run]) -> str:
-    keys = sorted({row_key(r) for run in runs for r in run.report["results"]}, key=row_order)
+    every = {row_key(r): r for run in runs for r in run.report["results"]}
+    keys = [row_key(r) for r in matrix_order(list(every.values()))]
     by_run = [{row_key(r): r for r in run.report["results"]} for run in runs]
     lines = ["# Voicebox model sign-off — all platforms", ""]
     if any(run.report.get("simulated") for run in runs):
@@ -64,10 +61,14 @@ def combined_markdown(runs: list[Run]) -> str:
         lines += [f"> **Includes SIMULATED runs ({simulated}) — not a release sign-off.**", ""]
     for run in runs:
         counts = run.report.get("summary", {})
+        by_cause = run.report.get("causes") or {}
+        backend = run.report.get("backend") or {}
         lines.append(
             f"- **{table_cell(run.column)}**: {table_cell(run.report['binary'])} ({table_cell(run.report.get('binary_version'))}), "
             f"{counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed, {counts.get('timeout', 0)} timed out"
             + (", interrupted" if run.report.get("interrupted") else "")
+            + (f"; causes: {table_cell(', '.join(f'{k} {n}' for k, n in by_cause.items()))}" if by_cause else "")
+            + (f"; backend {table_cell(backend.get('backend_variant'))} on {table_cell(backend.get('gpu_type') or 'CPU')}" if backend else "")
         )
     header = "| # | Engine | Size | Lang | " + " | ".join(table_cell(run.column) for run in runs) + " |"
     lines += ["", header, "|" + "---|" * (4 + len(runs))]
@@ -79,13 +80,14 @@ def combined_markdown(runs: list[Run]) -> str:
                 cells.append("—")
             else:
                 elapsed = "" if row.get("elapsed_seconds") is None else f" {row['elapsed_seconds']:.1f}s"
-                cells.append(STATUS_WORDS.get(row["status"], row["status"].upper()) + elapsed)
+                cause = f" ({table_cell(row['cause'])})" if row.get("cause") else ""
+                cells.append(STATUS_WORDS.get(row["status"], row["status"].upper()) + cause + elapsed)
         lines.append(f"| {table_cell(key[0])} | {table_cell(key[1])} | {table_cell(key[2])} | {table_cell(key[3])} | " + " | ".join(cells) + " |")
     failures = [(run, r) for run in runs for r in run.report["results"] if r["status"] in ("failed", "timeout")]
     if failures:
         lines += ["", "## Failures"]
         for run, row in failures:
-            lines += ["", f"### {table_cell(run.column)} — row {table_cell(row['row'])}: {table_cell(row['engine'])} {table_cell(row.get('model_size') or '—')}", "", fenced(row.get("error") or "")]
+            lines += ["", f"### {table_cell(run.column)} — row {table_cell(row['row'])}: {table_cell(row['engine'])} {table_cell(row.get('model_size') or '—')} {table_cell(row.get('language') or 'en')} — cause {table_cell(row.get('cause')) or 'none'}", "", fenced(row.get("error") or "")]
     return "\n".join(lines) + "\n"
 
 
@@ -122,7 +124,7 @@ def merge(directories: Sequence[Path], output: Path) -> tuple[Path, Path, int]:
     md = output / "signoff-matrix.md"
     md.write_text(combined_markdown(runs), encoding="utf-8")
     combined = {
-        "runs": [{"column": run.column, "directory": str(run.directory), **{k: run.report.get(k) for k in ("platform", "target", "binary", "binary_version", "started_at", "finished_at", "summary", "interrupted")}} for run in runs],
+        "runs": [{"column": run.column, "directory": str(run.directory), **{k: run.report.get(k) for k in ("platform", "target", "binary", "binary_version", "started_at", "finished_at", "summary", "causes", "backend", "interrupted")}} for run in runs],
         "results": {run.column: run.report["results"] for run in runs},
     }
     js = output / "signoff-matrix.json"

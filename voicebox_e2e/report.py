@@ -134,6 +134,7 @@ class RunReport:
     interrupted: bool = False
     interrupt_reason: Optional[str] = None
     setup_error: Optional[str] = None
+    setup_cause: Optional[str] = None
     setup_log_tail: Optional[str] = None
     server: dict[str, Any] = field(default_factory=dict)
     profiles_created: list[str] = field(default_factory=list)
@@ -168,6 +169,7 @@ class RunReport:
             "interrupted": self.interrupted,
             "interrupt_reason": self.interrupt_reason,
             "setup_error": self.setup_error,
+            "setup_cause": self.setup_cause,
             "setup_log_tail": self.setup_log_tail,
             "summary": self.counts(),
             "causes": cause_counts(self.results),
@@ -205,7 +207,8 @@ def markdown(report: RunReport) -> str:
         lines.append("- Causes: " + ", ".join(f"{key} {n} ({BY_KEY[key].title.lower()})" for key, n in by_cause.items()))
     lines.append("")
     if report.setup_error:
-        lines += ["## Setup failed", "", fenced(report.setup_error), ""]
+        cause = BY_KEY[report.setup_cause].title if report.setup_cause in BY_KEY else "no cause"
+        lines += [f"## Setup failed ({table_cell(cause)})", "", fenced(report.setup_error), ""]
         if report.setup_log_tail:
             lines += ["Server log tail:", "", fenced(report.setup_log_tail), ""]
     if report.results or not report.checks:
