@@ -96,7 +96,7 @@ def test_the_markdown_lists_regressions_against_the_previous_run(faulty: SuiteRe
     changes = faulty.report["changes"]
     assert sorted(e["row"] for e in changes["regressions"]) == ["10", "5", "8"]
     assert changes["fixes"] == []
-    assert "- Regressions (passed before, not now): row 5 luxtts (PASS → FAIL)" in faulty.markdown
+    assert "- Regressions (passed before, not now): row 5 luxtts (PASS → FAIL, audio)" in faulty.markdown
 
 
 def test_fixes_and_slower_rows_are_listed(tmp_path: Path, faulty: SuiteResult) -> None:
@@ -118,7 +118,7 @@ def test_a_bad_previous_report_is_refused_before_launch(tmp_path: Path) -> None:
 def test_categories_environment_and_executor_are_written(faulty: SuiteResult) -> None:
     results = faulty.output_dir / "allure-results"
     categories = {c["name"] for c in json.loads((results / "categories.json").read_text())}
-    assert {"Model download / offline", "Out of memory", "Timeout", "Server crash", "Bad audio", "API error"} <= categories
+    assert {"Model download / offline", "Out of memory", "Timeout", "Server crash", "Bad audio", "API error", "Frozen build is missing a module or data file"} <= categories
     environment = (results / "environment.properties").read_text()
     assert "target=simulator (SIMULATED, not a sign-off)" in environment and "binary.version=voicebox-server 0.5.0" in environment
     assert json.loads((results / "executor.json").read_text())["name"] == "voicebox-e2e"

@@ -38,6 +38,7 @@ def test_the_json_report_follows_the_design_schema(green: SuiteResult) -> None:
     for row in report["results"]:
         assert DESIGN_RESULT_FIELDS <= set(row)
         assert row["was_cached"] is True and row["error"] is None and row["server_log_tail"] is None
+        assert row["cause"] is None and row["device"] == "cpu"
         assert row["elapsed_seconds"] > 0
         assert Path(row["audio_path"]).is_file() and row["audio_bytes"] == Path(row["audio_path"]).stat().st_size
         assert row["sample_rate"] == 24000 and row["channels"] == 1
@@ -52,7 +53,7 @@ def test_the_markdown_report_has_the_design_table_and_says_it_was_simulated(gree
     table = [line for line in md.splitlines() if re.match(r"\| \d+ \|", line)]
     assert len(table) == 10
     assert all("| PASS |" in line for line in table)
-    assert "| 10 | kokoro | — | PASS |" in md
+    assert "| 10 | kokoro | — | en | cpu | PASS | " in md
     assert "## Failures" not in md
 
 
@@ -130,7 +131,7 @@ def test_a_timed_out_row_says_what_it_last_saw_and_the_run_goes_on(faulty: Suite
 def test_the_markdown_escapes_error_text_and_lists_failures(faulty: SuiteResult) -> None:
     md = faulty.markdown
     kokoro_line = next(line for line in md.splitlines() if line.startswith("| 10 |"))
-    assert "| FAIL |" in kokoro_line and "\\|" in kokoro_line and kokoro_line.count(" | ") == 5
+    assert "| FAIL |" in kokoro_line and "\\|" in kokoro_line and kokoro_line.count(" | ") == 8 and "| memory |" in kokoro_line
     assert "## Failures" in md and "### Row 9: tada 3B — TIMEOUT" in md
     assert "Server log tail:" in md
 
