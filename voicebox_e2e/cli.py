@@ -33,6 +33,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--simulator", action="store_true", help="run against the bundled simulator")
     p.add_argument("--previous", metavar="JSON", help="an earlier run's e2e-*.json: report regressions, fixes, slower rows")
     p.add_argument("--slower-factor", metavar="X", help="a row is 'slower' when its time grew by more than X times (1.5)")
+    p.add_argument("--expect-gpu", metavar="auto|true|false", help="fail rows that ran on the CPU: auto = when the build is cuda/rocm (default)")
     p.add_argument("--tags", default="@english", help="behave tag expression (default: @english)")
     return p
 
@@ -43,7 +44,7 @@ def userdata_from(args: argparse.Namespace) -> dict[str, str]:
         value = getattr(args, name)
         if value:
             data[name] = str(Path(value).expanduser().absolute())
-    for name in ("reference_text", "only", "skip", "timeout_cached", "timeout_download", "port", "slower_factor"):
+    for name in ("reference_text", "only", "skip", "timeout_cached", "timeout_download", "port", "slower_factor", "expect_gpu"):
         value = getattr(args, name)
         if value is not None:
             data[name] = str(value)
