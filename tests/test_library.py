@@ -75,3 +75,17 @@ def test_table_rows_become_specs() -> None:
     assert make_spec("1", "qwen", "1.7B", "qwen-tts-1.7B", "Hi.", "Japanese").request_body("p")["language"] == "ja"
     with pytest.raises(ValueError, match="Unknown language 'Klingon'"):
         make_spec("1", "qwen", "1.7B", "qwen-tts-1.7B", "Hi.", "Klingon")
+
+
+def test_expect_gpu_is_auto_true_or_false() -> None:
+    assert settings_from_userdata({}, environ={}).expect_gpu is None
+    assert settings_from_userdata({"expect_gpu": "true"}, environ={}).expect_gpu is True
+    assert settings_from_userdata({"expect_gpu": "false"}, environ={}).expect_gpu is False
+    with pytest.raises(ConfigError, match="expect_gpu must be auto, true or false"):
+        settings_from_userdata({"expect_gpu": "cuda"}, environ={})
+
+
+def test_row_language_names_become_api_codes_and_unknown_ones_are_refused() -> None:
+    assert spec_from_table({"row": "M13", "engine": "chatterbox", "model_size": "—", "model_name": "chatterbox-tts", "language": "Hebrew"}).language == "he"
+    with pytest.raises(ValueError, match="Unknown language 'Klingon'"):
+        make_spec("M99", "qwen", "1.7B", "qwen-tts-1.7B", "Qapla'", "Klingon")
