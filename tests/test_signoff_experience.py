@@ -174,7 +174,7 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
             page.screenshot(path=str(screenshot))
             page.goto(index.as_uri() + "#categories")
             page.get_by_text("Out of memory").first.click()
-            page.get_by_text("AssertionError: CUDA out of memory").first.click()
+            page.get_by_text("AssertionError: [memory] CUDA out of memory").first.click()
             page.get_by_text("Row 10: kokoro").first.click()
             page.get_by_text("When kokoro — (model kokoro)").first.click()
             page.get_by_text("server log tail").first.click()

@@ -132,7 +132,7 @@ def test_the_markdown_escapes_error_text_and_lists_failures(faulty: SuiteResult)
     md = faulty.markdown
     kokoro_line = next(line for line in md.splitlines() if line.startswith("| 10 |"))
     assert "| FAIL |" in kokoro_line and "\\|" in kokoro_line and kokoro_line.count(" | ") == 8 and "| memory |" in kokoro_line
-    assert "## Failures" in md and "### Row 9: tada 3B — TIMEOUT" in md
+    assert "## Failures" in md and "### Row 9: tada 3B en — TIMEOUT (Timeout)" in md
     assert "Server log tail:" in md
 
 
