@@ -122,6 +122,7 @@ def run_suite(
     env: Optional[dict[str, str]] = None,
     timeout: float = 240,
     tags: str = "@english",
+    cwd: Path = ROOT,
 ) -> SuiteResult:
     """Run ``behave`` on this project, as QA would, against the simulator."""
     tmp_path.mkdir(parents=True, exist_ok=True)
@@ -130,7 +131,7 @@ def run_suite(
     if scenario is not None:
         extra["VOICEBOX_SIM_SCENARIO"] = str(write_scenario(tmp_path, scenario))
     cmd = [sys.executable, "-m", "behave", f"--tags={tags}", "--no-color", "-D", f"output_dir={output}", *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=base_env(**extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=base_env(**extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

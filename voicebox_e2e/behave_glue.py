@@ -17,7 +17,7 @@ def start_run(context: Any) -> SuiteRun:
     """Check the settings and resolve the target; a bad setting ends the run here, cleanly."""
     try:
         settings = settings_from_userdata(dict(context.config.userdata))
-        return SuiteRun(settings, emit=lambda kind, payload: context.attach(kind, events.encode(payload)))
+        return SuiteRun(settings, emit=events.channel_of(context.config).emit)
     except ConfigError as exc:
         refuse(str(exc))
 

@@ -1,7 +1,9 @@
-"""What the hooks and steps tell the report formatter, over behave's public ``context.attach``.
+"""What the hooks and steps tell the report formatter, whichever other formatters run.
 
-behave hands every ``context.attach(mime_type, data)`` to each formatter that has an
-``embedding`` method; ``ReportFormatter`` collects these JSON payloads into the run reports.
+behave makes one ``Configuration`` per run and hands that same object to every formatter and, as
+``context.config``, to every hook and step. The channel rides on it, so the suite's reports do not
+depend on the formatter mix: ``context.attach`` did, and behave's own ``json`` formatter aborts
+on an attachment outside a step (and would copy every payload into the Cucumber JSON).
 """
 
 from __future__ import annotations
@@ -9,18 +11,37 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-RUN_STARTED = "application/vnd.voicebox-e2e.run-started+json"
-ROW_RESULT = "application/vnd.voicebox-e2e.row-result+json"
-RUN_FINISHED = "application/vnd.voicebox-e2e.run-finished+json"
+RUN_STARTED = "run-started"
+ROW_RESULT = "row-result"
+RUN_FINISHED = "run-finished"
 KINDS = (RUN_STARTED, ROW_RESULT, RUN_FINISHED)
 
 Emit = Callable[[str, dict[str, Any]], None]
 
-
-def encode(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload).encode("utf-8")
+_ATTRIBUTE = "voicebox_e2e_channel"
 
 
-def decode(data: bytes | str) -> dict[str, Any]:
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
-    return dict(json.loads(text))
+class Channel:
+    """Hands each event to every listener, as its own copy (a listener cannot change another's)."""
+
+    def __init__(self) -> None:
+        self.listeners: list[Emit] = []
+
+    def subscribe(self, listener: Emit) -> None:
+        self.listeners.append(listener)
+
+    def emit(self, kind: str, payload: dict[str, Any]) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown event kind {kind!r}; expected one of {', '.join(KINDS)}")
+        text = json.dumps(payload)
+        for listener in self.listeners:
+            listener(kind, json.loads(text))
+
+
+def channel_of(config: Any) -> Channel:
+    """The run's channel, on behave's per-run configuration (made on first use)."""
+    channel = getattr(config, _ATTRIBUTE, None)
+    if not isinstance(channel, Channel):
+        channel = Channel()
+        setattr(config, _ATTRIBUTE, channel)
+    return channel

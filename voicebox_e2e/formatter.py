@@ -4,22 +4,23 @@ Use in behave.ini (as this project does)::
 
     [behave.formatters]
     voicebox-report = voicebox_e2e.formatter:ReportFormatter
-    allure = voicebox_e2e.formatter:AllureResults
+    allure = voicebox_e2e.allure_results:AllureResults
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 from pathlib import Path
 from typing import Any, Optional
 
-from allure_behave.formatter import AllureFormatter
 from behave.formatter.base import Formatter, StreamOpener
 from behave.model import ScenarioOutline
 from behave.parser import parse_file
 
 from voicebox_e2e import events
 from voicebox_e2e.allure_extras import write_allure_metadata
+from voicebox_e2e.allure_results import allure_results_dirs
 from voicebox_e2e.config import engine_selected, output_dir_of
 from voicebox_e2e.report import RunReport, compare, matrix_order, write_reports
 from voicebox_e2e.behave_glue import failure_text
@@ -51,6 +52,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         self.results: dict[Key, dict[str, Any]] = {}
         self.current: Optional[Key] = None
         self.checks: list[Any] = []  # scenarios that are not matrix rows (contract, lifecycle)
+        events.channel_of(config).subscribe(self.receive)
 
     def _plan_all(self) -> None:
         """Plan the rows of every feature file this run covers, including those an interrupt
@@ -87,14 +89,11 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         if self.current not in self.planned:
             self.checks.append(scenario)
 
-    def embedding(self, mime_type: str, data: bytes) -> None:
-        if mime_type not in events.KINDS:
-            return
-        payload = events.decode(data)
-        if mime_type == events.RUN_STARTED:
+    def receive(self, kind: str, payload: dict[str, Any]) -> None:
+        if kind == events.RUN_STARTED:
             self.run = payload
             self._plan_all()
-        elif mime_type == events.RUN_FINISHED:
+        elif kind == events.RUN_FINISHED:
             self.finished = payload
         elif self.current is not None:
             self.results[self.current] = payload
@@ -129,12 +128,18 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             report.changes = {"previous": self.run["previous"], **compare(previous["results"], rows, self.run["slower_factor"])}
         output_dir = output_dir_of(self.config.userdata)
         json_path, md_path = write_reports(report, output_dir, self.run["stamp"])
-        write_allure_metadata(output_dir / "allure-results", self.run)
-        self.stream = self.open()
-        self.stream.write(f"\nVoicebox E2E reports:\n  {json_path}\n  {md_path}\n")
+        for results_dir in allure_results_dirs(self.config):
+            write_allure_metadata(results_dir, self.run)
+        text = f"\nVoicebox E2E reports:\n  {json_path}\n  {md_path}\n  {output_dir / 'allure-results'}/ (Allure results)\n"
         if report.simulated:
-            self.stream.write("  (SIMULATED RUN: these results come from the bundled simulator, not a Voicebox binary)\n")
-        self.stream.flush()
+            text += "  (SIMULATED RUN: these results come from the bundled simulator, not a Voicebox binary)\n"
+        # behave prints its summary after every formatter has closed; at exit these lines come last.
+        atexit.register(announce, self.open(), text)
+
+
+def announce(stream: Any, text: str) -> None:
+    stream.write(text)
+    stream.flush()
 
 
 def check_record(scenario: Any) -> dict[str, Any]:
@@ -145,14 +150,3 @@ def check_record(scenario: Any) -> dict[str, Any]:
         "status": {"untested": "not_run", "skipped": "not_run", "error": "failed"}.get(status, status),
         "error": failure_text(scenario) if status in ("failed", "error") else None,
     }
-
-
-class AllureResults(AllureFormatter):  # type: ignore[misc]
-    """allure-behave, writing into ``<output_dir>/allure-results`` whatever ``-o`` said."""
-
-    name = "allure"
-    description = "Allure results in <output_dir>/allure-results"
-
-    def __init__(self, stream_opener: StreamOpener, config: Any) -> None:
-        target = output_dir_of(config.userdata) / "allure-results"
-        super().__init__(StreamOpener(filename=str(target)), config)
