@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from voicebox_e2e.binary import Target, simulator_command  # noqa: E402
 from voicebox_e2e.config import Settings  # noqa: E402
+from voicebox_e2e.markers import OWNER_ENV  # noqa: E402
 from voicebox_e2e.rows import RowBudget, make_spec, run_row  # noqa: E402
 from voicebox_e2e.session import ProfileKey, Session  # noqa: E402
 
@@ -131,6 +132,40 @@ def behave_run(directory: Path, scenario: str, *args: str, features: Optional[st
     return wall, report, peak / (1024 * 1024)
 
 
+def marked(owner_pid: int) -> list[psutil.Process]:
+    """The server processes a behave run launched (they carry its pid in OWNER_ENV)."""
+    found = []
+    for proc in psutil.process_iter(["pid"]):
+        try:
+            if proc.environ().get(OWNER_ENV) == str(owner_pid) and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def reaped_after_sigkill(directory: Path) -> tuple[float, int]:
+    """Seconds from SIGKILL of behave mid-row to its last server process gone (onefile, with the
+    real watchdog bug), and how many server processes there were."""
+    scenario = 'startup_seconds = 0.3\nonefile = true\nwatchdog_bug = true\n[models."kokoro"]\nslow_seconds = 120\n'
+    env = dict(os.environ, VOICEBOX_SIM_SCENARIO=scenario_file(directory, scenario), PYTHONPATH=str(ROOT))
+    out = directory / "results"
+    cmd = [sys.executable, "-m", "behave", "--no-color", "-f", "null", "-D", f"output_dir={out}", "-D", "only=kokoro", "--tags=@english"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while "Loading Kokoro" not in "".join(p.read_text(errors="replace") for p in out.glob("server-*.log")):
+        assert time.monotonic() < deadline and proc.poll() is None, "the kokoro row never started"
+        time.sleep(0.05)  # polling interval of the measurement
+    servers = marked(proc.pid)
+    proc.kill()
+    killed = time.monotonic()
+    proc.wait()
+    while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in servers if p.pid):
+        assert time.monotonic() - killed < 30, "the server outlived behave by 30 s"
+        time.sleep(0.01)  # polling interval of the measurement
+    return time.monotonic() - killed, len(servers)
+
+
 def many_rows_feature(directory: Path, rows: int) -> str:
     """A feature with ``rows`` kokoro rows, under the repo so behave finds steps/ and environment.py."""
     target = ROOT / "build" / "bench-features"
@@ -154,10 +189,12 @@ def main() -> None:
     figures: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        for name in ("crash", "health", "matrix", "flood", "rows10", "rows200"):
+        for name in ("crash", "health", "matrix", "flood", "rows10", "rows200", "sigkill"):
             (base / name).mkdir()
         figures.append(("crash noticed (server death → row failed)", f"{crash_noticed(base / 'crash'):.3f} s", "≤ 3 s"))
         figures.append(("health noticed (/health answers → suite proceeds)", f"{health_noticed(base / 'health'):.3f} s", "≤ 0.3 s"))
+        seconds, count = reaped_after_sigkill(base / "sigkill")
+        figures.append((f"behave SIGKILLed → last of {count} server processes gone (reaper)", f"{seconds:.2f} s", "≤ 3 s"))
 
         wall, report, _ = behave_run(base / "matrix", "startup_seconds = 0.3\n")
         rows_time = sum(r["elapsed_seconds"] for r in report["results"])

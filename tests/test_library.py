@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,24 @@ def test_row_language_names_become_api_codes_and_unknown_ones_are_refused() -> N
     assert spec_from_table({"row": "M13", "engine": "chatterbox", "model_size": "—", "model_name": "chatterbox-tts", "language": "Hebrew"}).language == "he"
     with pytest.raises(ValueError, match="Unknown language 'Klingon'"):
         make_spec("M99", "qwen", "1.7B", "qwen-tts-1.7B", "Qapla'", "Klingon")
+
+
+def test_the_server_log_file_is_redacted_as_written_even_when_a_token_spans_two_reads(tmp_path: Path) -> None:
+    from voicebox_e2e.server import LogCapture
+
+    log = LogCapture(tmp_path / "server.log")
+    reader, writer = os.pipe()
+    with os.fdopen(reader, "rb", buffering=0) as stream:
+        log.pump(stream, "stdout")
+        first = b"INFO token=hf_AbCdEf"  # the read ends inside the token
+        os.write(writer, first)
+        deadline = time.monotonic() + 5
+        while log.bytes_seen < len(first):  # the first read is done before the rest is written
+            assert time.monotonic() < deadline, "the log reader never read the first chunk"
+            time.sleep(0.01)
+        os.write(writer, b"123456789 loaded\n\xff not utf-8\nlast line without newline hf_ZyXwVu98765")
+        os.close(writer)
+        log.close()
+    text = (tmp_path / "server.log").read_bytes()
+    assert b"hf_AbCdEf" not in text and b"hf_ZyXwVu" not in text
+    assert text == b"INFO token=hf_[redacted] loaded\n\xff not utf-8\nlast line without newline hf_[redacted]"

@@ -11,12 +11,15 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
 import pytest
 
 from conftest import ROOT, SuiteResult, base_env, leftovers, run_suite, wait_for, write_scenario
+from voicebox_e2e.markers import WATCHER_ENV
+from voicebox_e2e.server import port_is_free
 
 KOKORO_QWEN = ("-D", "only=kokoro,qwen")  # rows 1, 2 (cloned feature) then 10 (preset feature)
 
@@ -140,13 +143,17 @@ def test_a_flooding_server_never_breaks_the_run_or_the_reports(tmp_path: Path) -
     run.assert_clean()
 
 
-def test_hugging_face_tokens_never_reach_a_report(tmp_path: Path) -> None:
-    secret = "hf_SeCrEtT0kenValue123456"
-    run = run_suite(tmp_path, "-D", "only=kokoro", scenario=f'[models."kokoro"]\nfail = "401 for token {secret} <script>alert(1)</script>"\n', env={"HF_TOKEN": "plain-secret-value"})
+def test_hugging_face_tokens_never_reach_any_file_of_the_output_folder(tmp_path: Path) -> None:
+    secret, env_secret = "hf_SeCrEtT0kenValue123456", "plain-secret-value"
+    fault = f'[models."kokoro"]\nfail = "401 for token {secret} and {env_secret} <script>alert(1)</script>"\n'
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario=fault, env={"HF_TOKEN": env_secret})
     assert run.rows()["10"]["status"] == "failed"
-    for path in [*run.output_dir.glob("e2e-*"), *(run.output_dir / "allure-results").glob("*")]:
-        text = path.read_text(errors="replace")
-        assert secret not in text and "plain-secret-value" not in text, path
+    files = [p for p in run.output_dir.rglob("*") if p.is_file()]
+    server_log = next(p for p in files if p.name.startswith("server-"))
+    assert "401 for token hf_[redacted] and [redacted]" in server_log.read_text(errors="replace")  # the server said it
+    for path in files:
+        data = path.read_bytes()
+        assert secret.encode() not in data and env_secret.encode() not in data, path
     assert "&lt;script&gt;" in next(line for line in run.markdown.splitlines() if line.startswith("| 10 |"))
 
 
@@ -186,12 +193,44 @@ def test_an_interrupted_run_reports_what_finished_and_leaves_nothing(tmp_path: P
     run.assert_clean()
 
 
-def test_a_killed_run_leaves_a_server_that_the_next_run_stops(tmp_path: Path) -> None:
+def watchers(owner_pid: int) -> list[psutil.Process]:
+    """The reaper processes a suite run (pid ``owner_pid``) started."""
+    found = []
+    for proc in psutil.process_iter(["pid"]):
+        try:
+            if proc.environ().get(WATCHER_ENV) == str(owner_pid) and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def test_a_sigkilled_run_is_cleaned_up_by_its_reaper_within_seconds(tmp_path: Path) -> None:
+    # onefile (a bootloader and its child) with the real watchdog bug: only the reaper can help.
+    proc, output = start_suite(tmp_path, 'onefile = true\nwatchdog_bug = true\n[models."qwen-tts-0.6B"]\nslow_seconds = 120\n')
+    wait_for(lambda: "Loading TTS model 0.6B" in server_log(output), 60, "row 2 to start")
+    servers = leftovers(proc.pid)
+    assert len(servers) >= 2, "the onefile bootloader and its child"
+    argv = servers[0].cmdline()
+    port = int(argv[argv.index("--port") + 1])
+    data_dir = Path(servers[0].environ()["VOICEBOX_E2E_DATA_DIR"])
+    assert watchers(proc.pid), "a reaper beside the server"
+    proc.kill()  # SIGKILL: no hook runs
+    killed_at = time.monotonic()
+    proc.communicate(timeout=30)
+    gone = wait_for(lambda: not leftovers(proc.pid) and not watchers(proc.pid) and port_is_free(port) and not data_dir.exists(), 3.0, "the reaper to stop the server tree, free the port and remove the data dir")
+    assert gone and time.monotonic() - killed_at <= 3.0
+    assert "[voicebox-e2e reaper] the suite (pid" in server_log(output) and "removed the data dir" in server_log(output)
+
+
+def test_the_next_run_stops_a_server_whose_run_and_reaper_were_both_killed(tmp_path: Path) -> None:
     proc, output = start_suite(tmp_path / "first", 'watchdog_bug = true\n[models."qwen-tts-0.6B"]\nslow_seconds = 120\n')
     wait_for(lambda: "Loading TTS model 0.6B" in server_log(output), 60, "row 2 to start")
     orphans = leftovers(proc.pid)
     assert orphans, "the server of the first run"
     data_dir = Path(orphans[0].environ()["VOICEBOX_E2E_DATA_DIR"])
+    for watcher in watchers(proc.pid):
+        watcher.kill()  # the second line of defence is for when the first is gone too
     proc.kill()  # SIGKILL: no after_all, and the real watchdog never notices
     proc.communicate(timeout=30)
     assert all(p.is_running() for p in orphans) and data_dir.is_dir()

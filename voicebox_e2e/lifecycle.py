@@ -7,6 +7,7 @@ real Voicebox bugs (the --parent-pid watchdog that never starts; SIGTERM that ha
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -22,7 +23,8 @@ import psutil
 import requests
 
 from voicebox_e2e.server import LaunchSpec, ServerProcess, free_port, is_alive, port_is_free, wait_until
-from voicebox_e2e.session import DATA_DIR_PREFIX, HOST, Session
+from voicebox_e2e.markers import DATA_DIR_PREFIX, OWNER_ENV
+from voicebox_e2e.session import HOST, Session
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,9 @@ def launch_fresh(session: Session, with_helper_parent: bool = False) -> FreshSer
     parent = None
     parent_pid = None
     if with_helper_parent:
-        parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"], stdin=subprocess.DEVNULL)
+        # Marked like a server: if behave dies mid-scenario, the reaper stops this helper too.
+        marked = {**os.environ, OWNER_ENV: str(os.getpid())}
+        parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"], stdin=subprocess.DEVNULL, env=marked)
         parent_pid = parent.pid
     data_dir = Path(tempfile.mkdtemp(prefix=DATA_DIR_PREFIX))
     log = session.settings.output_dir / f"lifecycle-server-{session.stamp}.log"

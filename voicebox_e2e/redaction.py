@@ -19,6 +19,13 @@ def redact(text: str, environ: Optional[Mapping[str, str]] = None) -> str:
     return HF_TOKEN_PATTERN.sub("hf_[redacted]", text)
 
 
+def redact_bytes(raw: bytes) -> bytes:
+    """``redact`` for raw output: bytes that are not UTF-8 pass through unchanged."""
+    if not raw:
+        return raw
+    return redact(raw.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
+
+
 def redact_tree(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)

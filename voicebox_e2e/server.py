@@ -21,12 +21,12 @@ from typing import IO, Callable, Mapping, Optional, Sequence
 import psutil
 import requests
 
-# Environment markers on every server this suite launches, so that a later run can recognise
-# (and only ever touch) servers an earlier run of this suite left behind.
-OWNER_ENV = "VOICEBOX_E2E_OWNER_PID"
-DATA_DIR_ENV = "VOICEBOX_E2E_DATA_DIR"
+from voicebox_e2e.markers import DATA_DIR_ENV, OWNER_ENV
+from voicebox_e2e.reaper import Order, Reaper
+from voicebox_e2e.redaction import redact_bytes
 
 MAX_LINE_CHARS = 2000
+MAX_UNWRITTEN_BYTES = 64 * 1024
 
 
 class ServerExited(RuntimeError):
@@ -84,6 +84,7 @@ class LogCapture:
         self._ring: collections.deque[str] = collections.deque(maxlen=ring_lines)
         self._lock = threading.Lock()
         self._file = log_path.open("ab")
+        self._unwritten = b""  # the file gets whole lines only, so a token is never split by a chunk
         self._file_bytes = 0
         self._max_file_bytes = max_file_bytes
         self._threads: list[threading.Thread] = []
@@ -124,9 +125,19 @@ class LogCapture:
         return text if len(text) <= MAX_LINE_CHARS else text[:MAX_LINE_CHARS] + " …[line truncated]"
 
     def _write_file(self, chunk: bytes) -> None:
+        """Append to the log file, redacted as it is written (the file is a CI artifact too)."""
         with self._lock:
             if self._file.closed:
                 return
+            data = self._unwritten + chunk
+            cut = data.rfind(b"\n") + 1
+            if cut == 0 and len(data) > MAX_UNWRITTEN_BYTES:  # one endless line: keep a token's length back
+                cut = len(data) - 256
+            self._unwritten = data[cut:]
+            self._append(redact_bytes(data[:cut]))
+
+    def _append(self, chunk: bytes) -> None:
+        if chunk:
             if self._file_bytes + len(chunk) > self._max_file_bytes:
                 if self._file_bytes < self._max_file_bytes:
                     self._file.write(b"\n[voicebox-e2e: log file size limit reached; further output dropped]\n")
@@ -150,7 +161,10 @@ class LogCapture:
         for thread in self._threads:
             thread.join(timeout)
         with self._lock:
-            self._file.close()
+            if not self._file.closed:
+                self._append(redact_bytes(self._unwritten))
+                self._unwritten = b""
+                self._file.close()
 
 
 @dataclass(frozen=True)
@@ -162,6 +176,7 @@ class LaunchSpec:
     log_path: Path
     env: Mapping[str, str]
     parent_pid: Optional[int] = None  # --parent-pid; this process when None
+    keep_data_dir: bool = False  # what the reaper does with data_dir should this process die
 
 
 class ServerProcess:
@@ -194,6 +209,8 @@ class ServerProcess:
         self.logs.pump(self.proc.stderr, "stderr")
         self.started_at = time.monotonic()
         self.stopped = False
+        # Should this process die without stop() (SIGKILL, OOM killer), the watcher stops the server.
+        self.reaper = Reaper.start(Order(self.proc.pid, os.getpid(), spec.data_dir, spec.keep_data_dir, spec.log_path))
 
     @property
     def pid(self) -> int:
@@ -275,6 +292,7 @@ class ServerProcess:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+        self.reaper.release()
         self.logs.close()
         if not wait_until(lambda: port_is_free(self.spec.port, self.spec.host), timeout=5.0):
             notes.append(f"port {self.spec.port} is still in use after shutdown (a ghost server?)")

@@ -20,9 +20,8 @@ import requests
 from voicebox_e2e.binary import Target
 from voicebox_e2e.client import VoiceboxClient
 from voicebox_e2e.config import PROJECT_ROOT, Settings, read_reference_text
+from voicebox_e2e.markers import DATA_DIR_ENV, DATA_DIR_PREFIX, OWNER_ENV, is_suite_data_dir
 from voicebox_e2e.server import (
-    DATA_DIR_ENV,
-    OWNER_ENV,
     LaunchSpec,
     ServerExited,
     ServerNotHealthy,
@@ -32,7 +31,6 @@ from voicebox_e2e.server import (
     port_is_free,
 )
 
-DATA_DIR_PREFIX = "voicebox-e2e-"
 HOST = "127.0.0.1"
 
 
@@ -129,7 +127,10 @@ class Session:
                 f"Port {self.port} is already in use; free it or pass port=0 to pick a free one."
             )
         self.launches += 1
-        spec = LaunchSpec(self.target.command, HOST, self.port, self.data_dir, self.log_path, self.environment())
+        spec = LaunchSpec(
+            self.target.command, HOST, self.port, self.data_dir, self.log_path, self.environment(),
+            keep_data_dir=self.settings.keep_data_dir,
+        )
         try:
             self.server = ServerProcess(spec)
         except ServerNotHealthy as exc:
@@ -239,7 +240,7 @@ def reap_stale_servers(echo: Callable[[str], None]) -> list[str]:
         psutil.wait_procs(tree, timeout=5)
         removed = ""
         path = Path(data_dir)
-        if data_dir and path.name.startswith(DATA_DIR_PREFIX) and path.parent == Path(tempfile.gettempdir()) and path.is_dir():
+        if data_dir and is_suite_data_dir(path) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
             removed = f" and removed its data dir {path}"
         note = f"Stopped a stale Voicebox server (pid {proc.pid}) left by an earlier run (pid {owner}){removed}."

@@ -1,0 +1,20 @@
+"""How the suite recognises what it launched and made, so that its clean-ups touch nothing else.
+
+Every server carries ``OWNER_ENV`` (the launching process's pid) and ``DATA_DIR_ENV`` in its
+environment, and the reaper watching it ``WATCHER_ENV``; a data dir is the suite's only if ``mkdtemp`` made it with
+``DATA_DIR_PREFIX`` directly in the system temp dir.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+OWNER_ENV = "VOICEBOX_E2E_OWNER_PID"
+DATA_DIR_ENV = "VOICEBOX_E2E_DATA_DIR"
+WATCHER_ENV = "VOICEBOX_E2E_WATCHER_FOR"
+DATA_DIR_PREFIX = "voicebox-e2e-"
+
+
+def is_suite_data_dir(path: Path) -> bool:
+    return path.name.startswith(DATA_DIR_PREFIX) and path.parent == Path(tempfile.gettempdir())
