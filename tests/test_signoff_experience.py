@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import os
 import shutil
 import struct
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, SuiteResult, base_env, run_suite
+from conftest import ROOT, SuiteResult, base_env, run_suite, wait_for
 from voicebox_e2e.audio import AudioLimits, check_wav
 
 TEXT = "The quick brown fox jumps over the lazy dog."
@@ -152,6 +153,17 @@ def test_merge_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
 # -- the HTML report in a real browser --------------------------------------------------------------
 
 
+def audio_in_frames(page: Any) -> dict[str, Any]:
+    """The first <audio> in any frame (Allure shows an HTML attachment in a sandboxed frame)."""
+    for frame in page.frames:
+        if frame.locator("audio").count():
+            audio = frame.locator("audio").first
+            found = audio.evaluate("a => new Promise(done => { const report = () => done({src: a.src.slice(0, 22), duration: a.duration, ready: a.readyState}); if (a.readyState >= 1) report(); else a.addEventListener('loadedmetadata', report); })")
+            found["facts"] = frame.locator(".facts").inner_text()
+            return dict(found)
+    return {}
+
+
 def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
@@ -161,48 +173,58 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=flags)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(index.as_uri() + "#suites")
+            page.goto(index.as_uri())
             page.get_by_text("Row 10: kokoro").first.wait_for()
-            seen["rows"] = page.locator(".tree__content .node__title").all_inner_texts()
+            seen["front"] = page.inner_text("body")
             page.get_by_text("Row 1: qwen 1.7B speaks with a cloned voice").first.click()
             page.get_by_text("When qwen 1.7B (model qwen-tts-1.7B)").first.click()
             page.get_by_text("listen (3.6 s, 24000 Hz)").first.click()
-            frame = page.frame_locator("iframe").first
-            frame.locator("audio").wait_for(state="attached")
-            seen["audio"] = frame.locator("audio").evaluate("a => new Promise(done => { const report = () => done({src: a.src.slice(0, 22), duration: a.duration, ready: a.readyState}); if (a.readyState >= 1) report(); else a.addEventListener('loadedmetadata', report); })")
-            seen["facts"] = frame.locator(".facts").inner_text()
+            page.wait_for_function("() => [...document.querySelectorAll('iframe')].length > 0")
+            seen["audio"] = wait_for(lambda: audio_in_frames(page), 10, "the audio player")
             page.screenshot(path=str(screenshot))
-            page.goto(index.as_uri() + "#categories")
+            page.goto(index.as_uri())
+            page.get_by_text("Categories").first.click()  # the tab
             page.get_by_text("Out of memory").first.click()
-            page.get_by_text("AssertionError: [memory] CUDA out of memory").first.click()
+            seen["category_page"] = page.inner_text("body")
             page.get_by_text("Row 10: kokoro").first.click()
+            page.get_by_text("AssertionError: [memory] CUDA out of memory").first.wait_for()
             page.get_by_text("When kokoro — (model kokoro)").first.click()
             page.get_by_text("server log tail").first.click()
             page.get_by_text("Marked kokoro as error").first.wait_for()  # the log tail, expanded
-            seen["category_page"] = page.inner_text("body")
+            seen["failed_row"] = page.inner_text("body")
             page.screenshot(path=str(screenshot.with_name("allure-failed-row.png")))
         finally:
             browser.close()
     return seen
 
 
-def test_the_html_report_shows_every_row_the_categories_the_logs_and_playable_audio(faulty: SuiteResult) -> None:
+def test_the_html_report_shows_every_row_the_categories_the_logs_playable_audio_and_history(tmp_path: Path, green: SuiteResult, faulty: SuiteResult) -> None:
     needs(CHROMIUM is not None, "chromium (apt-get install chromium)")
-    needs((NODE_TOOLS / "allure").exists() and shutil.which("java") is not None, "the Allure CLI (npm ci) and Java")
+    needs((NODE_TOOLS / "allure").exists() and shutil.which("node") is not None, "Allure Report 3 (npm ci) and Node.js")
     from voicebox_e2e.html_report import generate
 
-    index = generate(faulty.output_dir)
-    assert index.stat().st_size > 100_000
+    history = tmp_path / "history-linux.jsonl"
+    generate(green.output_dir, history=history)  # the last release's run on this platform
+    index = generate(faulty.output_dir, history=history)
+    assert index.stat().st_size > 100_000 and len(history.read_text().splitlines()) == 2
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     seen = open_report(index, ARTIFACTS / "allure-report.png")
-    assert len([r for r in seen["rows"] if "\nRow " in r]) == 10, seen["rows"]
+    rows = {line for line in seen["front"].splitlines() if line.startswith("Row ")}
+    assert len(rows) == 10, rows
+    assert "simulator (SIMULATED, not a sign-off)" in seen["front"] and "Failed\n3" in seen["front"]
     assert seen["audio"]["src"] == "data:audio/wav;base64," and seen["audio"]["ready"] >= 1
     assert seen["audio"]["duration"] == pytest.approx(3.6, abs=0.01)
-    assert "3.6 s · 24000 Hz · 1 channel(s)" in seen["facts"]
-    page = seen["category_page"]
-    assert "Out of memory" in page and "CUDA out of memory. Tried to allocate 2.00 GiB" in page
-    assert "Marked kokoro as error" in page, "the failed row's server log tail is in the report"
+    assert "3.6 s · 24000 Hz · 1 channel(s)" in seen["audio"]["facts"]
+    assert "Out of memory" in seen["category_page"] and "Server crash" in seen["category_page"] and "Bad audio" in seen["category_page"]
+    assert "CUDA out of memory. Tried to allocate 2.00 GiB" in seen["failed_row"]
+    assert "Marked kokoro as error" in seen["failed_row"], "the failed row's server log tail is in the report"
+    assert "History\n1" in seen["failed_row"], "the earlier run of this platform is in the row's history"
     assert (ARTIFACTS / "allure-report.png").stat().st_size > 10_000
+
+
+def test_the_html_report_needs_results_first(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "voicebox_e2e.html_report", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, env=base_env())
+    assert done.returncode == 2 and "holds no Allure results; run the suite with output_dir=" in done.stderr
 
 
 # -- progress and the CI template ---------------------------------------------------------------------
@@ -227,3 +249,15 @@ def test_the_github_actions_template_passes_actionlint_and_a_broken_one_does_not
     broken.write_text(template.read_text().replace("needs: signoff", "needs: sign-off-typo"))
     bad = subprocess.run([*lint, str(broken)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert bad.returncode == 1 and 'needs job "sign-off-typo" which does not exist' in bad.stdout
+
+
+def test_the_template_publishes_junit_and_keeps_each_platforms_allure_history() -> None:
+    text = (ROOT / "ci-templates" / "github-actions" / "voicebox-signoff.yml").read_text(encoding="utf-8")
+    junit_dir = re.search(r"--junit (.+)\n", text)
+    assert junit_dir and f"report_paths: {junit_dir.group(1)}/*.xml" in text, "the publish step reads what the run wrote"
+    histories = re.findall(r"html_report .+ --history (.+)\n", text)
+    assert len(histories) == 2, "one history per platform, one for the combined report"
+    for history in histories:
+        cached = re.findall(rf"path: {re.escape(history)}\n", text)
+        assert len(cached) == 2, f"{history} is restored before the report and saved after it"
+    assert "setup-java" not in text, "Allure Report 3 needs no Java"

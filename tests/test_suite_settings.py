@@ -31,12 +31,15 @@ def test_tags_slice_the_matrix_by_engine(tmp_path: Path) -> None:
 def test_the_design_command_line_runs_the_same_suite(tmp_path: Path) -> None:
     out = tmp_path / "cli-results"
     done = subprocess.run(
-        [sys.executable, "-m", "voicebox_e2e", "--simulator", "--only", "kokoro", "--output-dir", str(out), "--timeout-cached", "60"],
+        [sys.executable, "-m", "voicebox_e2e", "--simulator", "--only", "kokoro", "--output-dir", str(out), "--timeout-cached", "60", "--junit", str(out / "junit")],
         cwd=tmp_path, env=base_env(VOICEBOX_SIM_SCENARIO=str(ROOT / "tests" / "fast.toml")), capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     report = json.loads(next(out.glob("e2e-*.json")).read_text())
     assert [(r["row"], r["status"], r["timeout_seconds"]) for r in report["results"]] == [("10", "passed", 60.0)]
+    junit = (out / "junit" / "TESTS-preset_models.xml").read_text(encoding="utf-8")
+    assert 'name="Row 10: kokoro — speaks as the preset voice af_heart" status="passed"' in junit
+    assert done.stdout.rstrip().splitlines()[-3].strip().endswith(".md")  # where the reports are comes last
 
 
 def test_keep_data_dir_keeps_what_the_server_wrote(tmp_path: Path) -> None:

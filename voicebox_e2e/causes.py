@@ -152,6 +152,15 @@ def allure_categories() -> list[dict[str, object]]:
     ]
 
 
+def allure3_categories() -> list[dict[str, object]]:
+    """The same categories for Allure Report 3's configuration: it searches the message with a
+    JavaScript regular expression instead of matching all of it."""
+    return [
+        {"name": cause.title, "messageRegex": rf"^(?:[\w.]+: )?\[{cause.key}\]", "matchedStatuses": ["failed", "broken"]}
+        for cause in CAUSES
+    ]
+
+
 def tagged(cause: Optional[str], message: Optional[str]) -> str:
     """The failure message as Allure shows it, led by the cause key the categories match on."""
     return f"[{cause}] {message or ''}".strip() if cause else (message or "")

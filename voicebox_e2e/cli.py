@@ -35,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--slower-factor", metavar="X", help="a row is 'slower' when its time grew by more than X times (1.5)")
     p.add_argument("--expect-gpu", metavar="auto|true|false", help="fail rows that ran on the CPU: auto = when the build is cuda/rocm (default)")
     p.add_argument("--tags", default="@english", help="behave tag expression (default: @english)")
+    p.add_argument("--junit", metavar="DIR", help="also write JUnit XML (one file per feature) into DIR, for the CI's test tab")
     return p
 
 
@@ -66,6 +67,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from behave.__main__ import main as behave_main
 
     behave_args = [f"--tags={args.tags}"]
+    if args.junit:
+        behave_args += ["--junit", "--junit-directory", str(Path(args.junit).expanduser().absolute())]
     for key, value in userdata.items():
         behave_args += ["-D", f"{key}={value}"]
     os.chdir(PROJECT_ROOT)  # behave reads behave.ini from the working directory

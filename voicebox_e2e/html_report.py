@@ -1,22 +1,30 @@
 """Turn ``<output_dir>/allure-results`` into the single-file Allure HTML sign-off report.
 
-    scripts/report.sh [OUTPUT_DIR]             # installs the pinned Allure CLI (npm), then this
-    python -m voicebox_e2e.html_report results  # when node_modules/ is already installed
+    scripts/report.sh [OUTPUT_DIR] [--history FILE]   # installs the pinned Allure 3 (npm), then this
+    python -m voicebox_e2e.html_report results        # when node_modules/ is already installed
 
-The report is one self-contained ``allure-report/index.html`` that can be attached to a release
-ticket. Allure's command line needs Java (8 or newer) on the PATH.
+Allure Report 3 (npm package ``allure``; Node.js only, no Java) writes one self-contained
+``allure-report/index.html`` to attach to a release ticket. Its history file (one JSON line per
+report) carries each row's earlier results into the next report of the same platform, so the
+report shows what changed release over release: keep that file between runs (the CI template
+caches it per platform).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
+from voicebox_e2e.causes import allure3_categories
 from voicebox_e2e.config import PROJECT_ROOT
+
+HISTORY_FILE = "allure-history.jsonl"
 
 
 class ReportToolMissing(RuntimeError):
@@ -28,35 +36,62 @@ def allure_command() -> list[str]:
     local = PROJECT_ROOT / "node_modules" / ".bin" / name
     if local.exists():
         return [str(local)]
-    found = shutil.which("allure")
-    if found:
-        return [found]
-    raise ReportToolMissing("The Allure command line is not installed; run scripts/report.sh (or npm ci) in the project first.")
+    raise ReportToolMissing("Allure Report 3 is not installed in this checkout; run scripts/report.sh (or npm ci) first.")
 
 
-def generate(output_dir: Path, report_dir: Optional[Path] = None) -> Path:
-    """Write ``<output_dir>/allure-report/index.html`` from ``<output_dir>/allure-results``."""
+def report_config(target: Path, history: Path, name: str) -> dict[str, Any]:
+    """Allure 3's configuration: the awesome report as one file, with history."""
+    return {
+        "name": name,
+        "output": str(target),
+        "historyPath": str(history),
+        "categories": {"rules": allure3_categories()},
+        "plugins": {"awesome": {"options": {"singleFile": True, "reportName": name, "reportLanguage": "en"}}},
+    }
+
+
+def report_name(output_dir: Path) -> str:
+    runs = sorted(output_dir.glob("e2e-*.json"))
+    if not runs:
+        return "Voicebox model sign-off"
+    run = json.loads(runs[-1].read_text(encoding="utf-8"))
+    simulated = " (SIMULATED)" if run.get("target") == "simulator" else ""
+    return f"Voicebox model sign-off — {run.get('platform', '')}{simulated}"
+
+
+def generate(output_dir: Path, report_dir: Optional[Path] = None, history: Optional[Path] = None) -> Path:
+    """Write ``<output_dir>/allure-report/index.html`` from ``<output_dir>/allure-results`` and add
+    this run to the history file (default ``<output_dir>/allure-history.jsonl``)."""
     results = output_dir / "allure-results"
     if not results.is_dir() or not any(results.glob("*-result.json")):
         raise ReportToolMissing(f"{results} holds no Allure results; run the suite with output_dir={output_dir} first.")
-    target = report_dir or output_dir / "allure-report"
-    if shutil.which("java") is None:
-        raise ReportToolMissing("Allure's command line needs Java on the PATH (any JRE 8 or newer).")
-    done = subprocess.run(
-        [*allure_command(), "generate", "--single-file", str(results), "-o", str(target), "--clean"],
-        capture_output=True, text=True, errors="replace",
-    )
-    if done.returncode != 0 or not (target / "index.html").is_file():
+    if shutil.which("node") is None:
+        raise ReportToolMissing("Allure Report 3 needs Node.js (18 or newer) on the PATH.")
+    target = (report_dir or output_dir / "allure-report").resolve()
+    history = (history or output_dir / HISTORY_FILE).resolve()
+    history.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        shutil.rmtree(target)
+    with tempfile.TemporaryDirectory(prefix="voicebox-e2e-allure-") as tmp:
+        config = Path(tmp) / "allurerc.json"
+        config.write_text(json.dumps(report_config(target, history, report_name(output_dir)), indent=2), encoding="utf-8")
+        done = subprocess.run(
+            [*allure_command(), "generate", "--config", str(config), str(results.resolve())],
+            capture_output=True, text=True, errors="replace", cwd=tmp,
+        )
+    index = target / "index.html"
+    if done.returncode != 0 or not index.is_file():
         raise ReportToolMissing(f"allure generate failed (exit code {done.returncode}): {(done.stderr or done.stdout).strip()[-500:]}")
-    return target / "index.html"
+    return index
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.html_report", description=__doc__.split("\n")[0])
     parser.add_argument("output_dir", nargs="?", default="results", help="the run's output_dir (default: results)")
+    parser.add_argument("--history", type=Path, help=f"the platform's history file (default: OUTPUT_DIR/{HISTORY_FILE})")
     args = parser.parse_args(argv)
     try:
-        index = generate(Path(args.output_dir))
+        index = generate(Path(args.output_dir), history=args.history)
     except ReportToolMissing as exc:
         print(f"voicebox-e2e: error: {exc}", file=sys.stderr)
         return 2
