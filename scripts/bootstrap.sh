@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Create .venv (if needed) and install the pinned requirements into it. Used by the other scripts.
+# Create the virtual environment (if needed) and install the pinned requirements into it. Used by
+# the other scripts. PYTHON picks the interpreter (python3), VENV the folder (.venv):
+#   PYTHON=python3.12 VENV=.venv-py312 scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+VENV="${VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
 fi
-stamp=.venv/.installed-$(cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+stamp="$VENV/.installed-$(cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-  rm -f .venv/.installed-*
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi

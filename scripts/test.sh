@@ -8,5 +8,6 @@ scripts/bootstrap.sh
 if [ ! -d node_modules/allure ] && command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent || echo "warning: npm ci failed; the HTML-report tests will skip"
 fi
-.venv/bin/mypy
-exec .venv/bin/python -m pytest "$@"
+VENV="${VENV:-.venv}"
+"$VENV/bin/mypy"
+exec "$VENV/bin/python" -m pytest "$@"
