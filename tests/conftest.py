@@ -230,12 +230,14 @@ def simulator(tmp_path: Path) -> Iterator[Any]:
         sim.stop()
 
 
-def gpu_named_simulator(directory: Path, name: str = "voicebox-server-cuda") -> Path:
-    """An executable file with the GPU build's name that runs the simulator."""
+def gpu_named_simulator(directory: Path, name: str = "voicebox-server-cuda", argv_log: Optional[Path] = None) -> Path:
+    """An executable file with the GPU build's name that runs the simulator (and, with
+    ``argv_log``, appends each command line it was started with to that file)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / name
+    log = "" if argv_log is None else f"open({str(argv_log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
     path.write_text(
-        f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(ROOT)!r})\n{log}"
         "from voicebox_sim.cli import main\nmain()\n",
         encoding="utf-8",
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, base_env, leftovers, run_suite
+from conftest import ROOT, base_env, gpu_named_simulator, leftovers, run_suite
 
 
 def test_only_and_skip_choose_rows_and_only_the_needed_profiles(tmp_path: Path) -> None:
@@ -149,3 +149,21 @@ def test_audio_thresholds_are_settings(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "audio_min_rms=0.5", scenario="")
     assert run.code != 0
     assert run.rows()["10"]["error"].startswith("bad audio: the audio is silent (RMS 0.1")
+
+
+def test_the_version_comes_from_the_running_server_without_a_second_start(tmp_path: Path) -> None:
+    argv_log = tmp_path / "argv.log"
+    binary = gpu_named_simulator(tmp_path / "dist", "voicebox-server", argv_log)
+    run = run_suite(tmp_path, "-D", f"binary={binary}", "-D", "only=kokoro", scenario="")
+    assert run.code == 0 and run.report["binary_version"] == "voicebox-server 0.5.0"
+    starts = argv_log.read_text().splitlines()
+    assert len(starts) == 1 and "--version" not in starts[0], starts  # a onefile build unpacks once per start
+
+
+def test_a_server_that_never_answers_is_asked_for_its_version(tmp_path: Path) -> None:
+    argv_log = tmp_path / "argv.log"
+    binary = gpu_named_simulator(tmp_path / "dist", "voicebox-server", argv_log)
+    run = run_suite(tmp_path, "-D", f"binary={binary}", "-D", "only=kokoro", "-D", "health_timeout=2", "-D", "max_relaunches=0", scenario="never_healthy = true\n")
+    assert run.statuses() == {"10": "failed"}
+    assert run.report["binary_version"] == "voicebox-server 0.5.0"
+    assert argv_log.read_text().splitlines()[-1] == "--version"

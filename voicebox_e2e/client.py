@@ -153,6 +153,19 @@ class VoiceboxClient:
     def health(self) -> dict[str, Any]:
         return dict(self._call("GET", "/health", timeout=5.0).json())
 
+    def version(self) -> Optional[str]:
+        """The running server's version, as its ``--version`` prints it ("voicebox-server 0.5.0").
+
+        ``GET /`` answers ``{"message": "voicebox API", "version": ...}`` (a Docker build serves
+        its web app there instead: no version then).
+        """
+        try:
+            body = self._call("GET", "/", timeout=5.0).json()
+        except ValueError:
+            return None
+        version = body.get("version") if isinstance(body, dict) else None
+        return None if version is None else f"voicebox-server {version}"
+
     def create_profile(self, body: dict[str, Any]) -> dict[str, Any]:
         return dict(self._call("POST", "/profiles", body=body).json())
 

@@ -109,7 +109,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             target=self.run["target"],
             binary=self.run["binary"],
             binary_size_mb=self.run["binary_size_mb"],
-            binary_version=self.run["binary_version"],
+            binary_version=str(self.finished.get("binary_version", "unknown (the run did not finish)")),
             started_at=self.run["started_at"],
             finished_at=self.finished.get("finished_at"),
             interrupted=bool(self.finished.get("interrupted", not self.finished)),
@@ -129,7 +129,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         output_dir = output_dir_of(self.config.userdata)
         json_path, md_path = write_reports(report, output_dir, self.run["stamp"])
         for results_dir in allure_results_dirs(self.config):
-            write_allure_metadata(results_dir, self.run)
+            write_allure_metadata(results_dir, {**self.run, "binary_version": report.binary_version})
         text = f"\nVoicebox E2E reports:\n  {json_path}\n  {md_path}\n  {output_dir / 'allure-results'}/ (Allure results)\n"
         if report.simulated:
             text += "  (SIMULATED RUN: these results come from the bundled simulator, not a Voicebox binary)\n"

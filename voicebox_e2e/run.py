@@ -49,7 +49,9 @@ class SuiteRun:
         self.started_at = iso_now()
         self.stale_notes = reap_stale_servers(echo)
         self.target: Target = resolve_target(settings, settings.output_dir / f"build-{self.stamp}.log", echo)
-        self.version = read_version(self.target.command)
+        # From the running server's GET / (a onefile build would unpack itself again for
+        # --version); --version only if no server ever answers.
+        self.version: Optional[str] = None
         self.session: Optional[Session] = None
         self.setup_error: Optional[SessionError] = None
         self.interrupt_reason: Optional[str] = None
@@ -68,7 +70,6 @@ class SuiteRun:
             "target": self.target.kind,
             "binary": self.target.label,
             "binary_size_mb": self.target.size_mb,
-            "binary_version": self.version,
             "started_at": self.started_at,
             "stamp": self.stamp,
             "output_dir": str(self.settings.output_dir),
@@ -136,6 +137,8 @@ class SuiteRun:
         if self._health_read_for_launch != session.launches:  # a new server: what backend is it on?
             self._health_read_for_launch = session.launches
             self.read_backend(session)
+            if self.version is None:
+                self.read_version(session)
         return session
 
     def setup_cause(self) -> Optional[str]:
@@ -147,6 +150,21 @@ class SuiteRun:
     def _tagged(self, exc: SessionError) -> SessionError:
         """The error as the failed step shows it: led by its cause, for Allure's categories."""
         return SessionError(causes.tagged(self.setup_cause(), str(exc)), exc.log_tail)
+
+    def read_version(self, session: Session) -> None:
+        try:
+            self.version = session.client.version()
+        except (ApiError, requests.RequestException):
+            pass
+
+    def binary_version(self, aborted: bool) -> str:
+        """The version the running server gave; else what ``--version`` prints (not after an
+        interrupt: a onefile build would take its whole unpack time to answer)."""
+        if self.version is not None:
+            return self.version
+        if aborted:
+            return "unknown (the run stopped before a server answered)"
+        return read_version(self.target.command)
 
     def read_backend(self, session: Session) -> None:
         """Take in /health (after start-up and after each row); a failed read changes nothing."""
@@ -246,6 +264,7 @@ class SuiteRun:
             events.RUN_FINISHED,
             {
                 "finished_at": iso_now(),
+                "binary_version": self.binary_version(aborted),
                 "interrupted": aborted,
                 "interrupt_reason": self.interrupt_reason if aborted else None,
                 "setup_error": None if self.setup_error is None else str(self.setup_error),
