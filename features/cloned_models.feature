@@ -17,6 +17,7 @@ Feature: Every voice-cloning model speaks through the frozen binary
     Then the generation completes
     And the audio is a playable WAV of plausible length
     And it ran on the backend the build is made for
+    And the server's memory does not keep growing
 
     @qwen
     Examples: Qwen3-TTS Base

@@ -29,6 +29,7 @@ Feature: Every engine speaks every language it supports through the frozen binar
     Then the generation completes
     And the audio is a playable WAV of plausible length
     And it ran on the backend the build is made for
+    And the server's memory does not keep growing
 
     @cloned @qwen
     Examples: Qwen3-TTS Base (one tokenizer for every language; the language is a tag)
@@ -75,6 +76,7 @@ Feature: Every engine speaks every language it supports through the frozen binar
     Then the generation completes
     And the audio is a playable WAV of plausible length
     And it ran on the backend the build is made for
+    And the server's memory does not keep growing
 
     @preset @qwen_custom_voice
     Examples: Qwen3-TTS CustomVoice (its voices are native in zh, en, ja and ko only; Ryan speaks the rest)

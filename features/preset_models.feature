@@ -16,6 +16,7 @@ Feature: Every preset-voice model speaks through the frozen binary
     Then the generation completes
     And the audio is a playable WAV of plausible length
     And it ran on the backend the build is made for
+    And the server's memory does not keep growing
 
     @qwen_custom_voice
     Examples: Qwen3-TTS CustomVoice

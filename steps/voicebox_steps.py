@@ -26,7 +26,7 @@ def step_preset_profile(context, engine, voice):
 def step_generate(context, engine, model_size, model_name, text, language):
     spec = make_spec(context.active_outline["row"], engine, model_size, model_name, text, language)
     context.result = context.voicebox.run(spec, context.profile_id)
-    attach_row(context.result, context.voicebox.last_exchanges)
+    attach_row(context.result, context.voicebox.last_exchanges, context.voicebox.previous_of(context.result))
 
 
 @then("the generation completes")
@@ -41,4 +41,9 @@ def step_audio_ok(context):
 
 @then("it ran on the backend the build is made for")
 def step_backend_ok(context):
+    assert context.result.backend_ok, context.result.failure_message
+
+
+@then("the server's memory does not keep growing")
+def step_memory_bounded(context):
     assert context.result.passed, context.result.failure_message

@@ -50,9 +50,11 @@ def test_the_json_report_follows_the_design_schema(green: SuiteResult) -> None:
 def test_the_markdown_report_has_the_design_table_and_says_it_was_simulated(green: SuiteResult) -> None:
     md = green.markdown
     assert "SIMULATED RUN" in md
-    table = [line for line in md.splitlines() if re.match(r"\| \d+ \|", line)]
+    results, performance = md.split("## Performance")
+    table = [line for line in results.splitlines() if re.match(r"\| \d+ \|", line)]
     assert len(table) == 10
     assert all("| PASS |" in line for line in table)
+    assert len([line for line in performance.splitlines() if re.match(r"\| \d+ \|", line)]) == 10  # each row's figures
     assert "| 10 | kokoro | — | en | cpu | PASS | " in md
     assert "## Failures" not in md
 

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Optional, Sequence
 
 import allure
 
 from voicebox_e2e.allure_extras import audio_player
 from voicebox_e2e.client import Exchange
+from voicebox_e2e.perf_report import performance_text
 from voicebox_e2e.redaction import redact
 from voicebox_e2e.rows import RowResult
 
 
-def attach_row(result: RowResult, exchanges: Sequence[Exchange]) -> None:
+def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optional[dict[str, Any]] = None) -> None:
     for number, exchange in enumerate(exchanges, start=1):
         text = f"{exchange.method} {exchange.path}\n"
         if exchange.request is not None:
             text += _pretty(exchange.request) + "\n"
         text += f"\n→ HTTP {exchange.status}\n{_pretty(exchange.response)}\n"
         allure.attach(redact(text), name=f"{number:02d} {exchange.method} {exchange.path}", attachment_type=allure.attachment_type.TEXT)
-    allure.attach(
-        json.dumps(result.to_json(), indent=2), name="row result", attachment_type=allure.attachment_type.JSON
-    )
+    record = result.to_json()
+    allure.attach(json.dumps(record, indent=2), name="row result", attachment_type=allure.attachment_type.JSON)
+    allure.attach(performance_text(record, previous), name="performance", attachment_type=allure.attachment_type.TEXT)
     if result.audio_path and Path(result.audio_path).is_file():
         wav = Path(result.audio_path).read_bytes()
         title = f"{result.label} — row {result.row}"

@@ -28,6 +28,8 @@ class Cause:
 # The kinds of failure the suite itself observes (rows.py and run.py set them).
 TIMEOUT_KIND, CRASH_KIND, STARTUP_KIND, AUDIO_KIND, BACKEND_KIND = "timeout", "crash", "startup", "audio", "backend"
 HTTP_KIND, GENERATION_KIND, STREAM_KIND = "http", "generation", "stream"
+LEAK_KIND = "leak"  # the server's memory kept growing across generations of one loaded model
+FETCH_KIND = "fetch"  # the prepare phase could not fetch the row's model (failed, stalled, too slow)
 
 _MISSING = r"(?:no such file|not found|cannot find|can't find|could not find|does not exist|errno 2|filenotfounderror)"
 _BUNDLE_PATH = r"(?:[\\/]_MEI[0-9A-Za-z]+[\\/]|[\\/]_internal[\\/])"
@@ -130,6 +132,10 @@ def classify(kind: Optional[str], error: Optional[str], log_lines: Sequence[str]
     """
     if kind in (TIMEOUT_KIND, AUDIO_KIND, BACKEND_KIND):
         return str(kind)
+    if kind == LEAK_KIND:
+        return MEMORY.key
+    if kind == FETCH_KIND:
+        return from_text([error]) or DOWNLOAD.key
     log = "\n".join(log_lines)
     if kind in (CRASH_KIND, STARTUP_KIND):
         # A server that died or never started: its last words say why when they are specific.

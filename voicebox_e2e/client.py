@@ -191,6 +191,15 @@ class VoiceboxClient:
     def model_status(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/models/status", timeout=15.0).json()["models"])
 
+    def start_download(self, model_name: str) -> None:
+        """POST /models/download: the server fetches (and loads) the model in the background."""
+        self._call("POST", "/models/download", body={"model_name": model_name})
+
+    def active_downloads(self) -> dict[str, dict[str, Any]]:
+        """GET /tasks/active's downloads by model name (a finished one is no longer listed)."""
+        answer = self._call("GET", "/tasks/active", timeout=10.0).json()
+        return {str(d["model_name"]): dict(d) for d in answer.get("downloads", [])}
+
     def generate(self, body: dict[str, Any]) -> dict[str, Any]:
         return dict(self._call("POST", "/generate", body=body).json())
 

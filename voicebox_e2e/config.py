@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Collection, Mapping, Optional
 
 from voicebox_e2e.audio import AudioLimits
+from voicebox_e2e.leaks import LeakLimits
 
 # The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
 # decided by the feature files; this list only catches typos in only/skip.
@@ -53,6 +54,11 @@ class Settings:
     audio: AudioLimits = AudioLimits()
     previous: Optional[Path] = None  # an earlier run's JSON report, for "what changed"
     slower_factor: float = 1.5
+    heavier_factor: float = 1.25
+    leaks: LeakLimits = LeakLimits()
+    prepare: bool = True  # fetch every uncached model first, several at a time
+    prepare_parallel: int = 3
+    stall_seconds: float = 120.0
     expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
@@ -123,7 +129,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "keep_data_dir", "timeout_cached", "timeout_download", "health_timeout", "port", "output_dir",
         "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
         "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
-        "expect_gpu",
+        "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -144,6 +150,9 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
     if expect_gpu_raw not in {"auto", ""} | TRUE_WORDS | FALSE_WORDS:
         raise ConfigError(f"expect_gpu must be auto, true or false, not {expect_gpu_raw!r}.")
     expect_gpu = None if expect_gpu_raw in ("auto", "") else _flag("expect_gpu", expect_gpu_raw)
+    parallel_raw = get("prepare_parallel", "3").strip()
+    if not parallel_raw.isdigit() or int(parallel_raw) < 1:
+        raise ConfigError(f"prepare_parallel must be a whole number of downloads at once (1 or more), not {parallel_raw!r}.")
     relaunch_raw = get("max_relaunches", "2").strip()
     if not relaunch_raw.isdigit():
         raise ConfigError(f"max_relaunches must be a whole number, not {relaunch_raw!r}.")
@@ -168,7 +177,15 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         build_python=get("build_python"),
         previous=_path(get("previous")),
         slower_factor=_seconds("slower_factor", get("slower_factor", "1.5")),
+        heavier_factor=_seconds("heavier_factor", get("heavier_factor", "1.25")),
+        leaks=LeakLimits(
+            warn_mb=_number("leak_warn_mb", get("leak_warn_mb", str(LeakLimits.warn_mb))),
+            fail_mb=_number("leak_fail_mb", get("leak_fail_mb", str(LeakLimits.fail_mb))),
+        ),
         expect_gpu=expect_gpu,
+        prepare=_flag("prepare", get("prepare", "true")),
+        prepare_parallel=int(parallel_raw),
+        stall_seconds=_seconds("stall_seconds", get("stall_seconds", "120")),
         audio=AudioLimits(
             min_rms=_number("audio_min_rms", get("audio_min_rms", str(AudioLimits.min_rms))),
             min_seconds_per_char=_number("audio_min_seconds_per_char", get("audio_min_seconds_per_char", str(AudioLimits.min_seconds_per_char))),
@@ -229,6 +246,10 @@ def check(settings: Settings) -> Settings:
         raise ConfigError("audio_min_seconds_per_char must be below audio_max_seconds_per_char.")
     if settings.slower_factor <= 1.0:
         raise ConfigError(f"slower_factor must be greater than 1, not {settings.slower_factor:g}.")
+    if settings.heavier_factor <= 1.0:
+        raise ConfigError(f"heavier_factor must be greater than 1, not {settings.heavier_factor:g}.")
+    if settings.leaks.fail_mb < settings.leaks.warn_mb:
+        raise ConfigError(f"leak_fail_mb ({settings.leaks.fail_mb:g}) must not be under leak_warn_mb ({settings.leaks.warn_mb:g}).")
     if settings.output_dir.exists() and not settings.output_dir.is_dir():
         raise ConfigError(f"output_dir {settings.output_dir} is a file, not a directory; choose another path.")
     return settings

@@ -15,24 +15,15 @@ from pathlib import Path
 from typing import Any, Optional
 
 from behave.formatter.base import Formatter, StreamOpener
-from behave.model import ScenarioOutline
-from behave.parser import parse_file
 
 from voicebox_e2e import events
 from voicebox_e2e.allure_extras import write_allure_metadata
 from voicebox_e2e.allure_results import allure_results_dirs
-from voicebox_e2e.config import engine_selected, output_dir_of
+from voicebox_e2e.config import output_dir_of
 from voicebox_e2e.report import RunReport, compare, matrix_order, write_reports
 from voicebox_e2e.behave_glue import failure_text
-from voicebox_e2e.rows import NOT_RUN, is_matrix_row, placeholder, spec_from_table
-
-Key = tuple[str, int]
-
-
-def key_of(scenario: Any) -> Key:
-    """One matrix row, however behave spelled its file's path."""
-    return (str(Path(scenario.filename).resolve()), int(scenario.line))
-
+from voicebox_e2e.plan import Key, key_of, selected_rows
+from voicebox_e2e.rows import NOT_RUN, placeholder, spec_from_table
 
 class ReportFormatter(Formatter):  # type: ignore[misc]
     """Writes ``e2e-<platform>-<stamp>.json`` and ``.md`` into the run's output dir.
@@ -55,34 +46,11 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         events.channel_of(config).subscribe(self.receive)
 
     def _plan_all(self) -> None:
-        """Plan the rows of every feature file this run covers, including those an interrupt
+        """Plan every selected row as "not run" until it reports, including those an interrupt
         keeps behave from reaching (it never hands those to a formatter)."""
-        for location in self.config.paths or ["features"]:
-            base = Path(str(location).split(":")[0])
-            files = sorted(base.rglob("*.feature")) if base.is_dir() else [base]
-            for file in files:
-                if file.suffix == ".feature" and file.is_file():
-                    self.feature(parse_file(str(file), language=self.config.lang))
-
-    def feature(self, feature: Any) -> None:
-        """Plan every selected Examples row of this feature as "not run" until it reports."""
-        if self.run is None or feature is None:
-            return
-        only, skip = set(self.run["only"]), set(self.run["skip"])
-        cells_by_line: dict[int, dict[str, str]] = {}
-        for outline in feature.scenarios:
-            if isinstance(outline, ScenarioOutline):
-                for example in outline.examples:
-                    for row in example.table.rows if example.table else []:
-                        cells_by_line[row.line] = dict(zip(row.headings, row.cells))
-        for scenario in feature.walk_scenarios():
-            cells = cells_by_line.get(scenario.line)
-            if cells is None or not is_matrix_row(cells) or not scenario.should_run(self.config):
-                continue
-            if not engine_selected(cells["engine"], only, skip):
-                continue
-            spec = spec_from_table(cells)
-            self.planned[key_of(scenario)] = placeholder(spec, NOT_RUN, "the run stopped before this row").to_json()
+        assert self.run is not None
+        for key, cells in selected_rows(self.config, self.run["only"], self.run["skip"]):
+            self.planned[key] = placeholder(spec_from_table(cells), NOT_RUN, "the run stopped before this row").to_json()
 
     def scenario(self, scenario: Any) -> None:
         self.current = key_of(scenario)
@@ -120,12 +88,13 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             server=self.finished.get("server", {}),
             profiles_created=self.finished.get("profiles_created", []),
             backend=self.finished.get("backend", {}),
+            prepare=self.finished.get("prepare"),
             results=rows,
             checks=[check_record(s) for s in self.checks if not s.skip_reason],
         )
         if self.run.get("previous"):
             previous = json.loads(Path(self.run["previous"]).read_text(encoding="utf-8"))
-            report.changes = {"previous": self.run["previous"], **compare(previous["results"], rows, self.run["slower_factor"])}
+            report.changes = {"previous": self.run["previous"], **compare(previous["results"], rows, self.run["slower_factor"], heavier_factor=self.run["heavier_factor"])}
         output_dir = output_dir_of(self.config.userdata)
         json_path, md_path = write_reports(report, output_dir, self.run["stamp"])
         for results_dir in allure_results_dirs(self.config):

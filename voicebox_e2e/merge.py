@@ -51,6 +51,19 @@ def load_runs(directories: Sequence[Path]) -> list[Run]:
     return runs
 
 
+def figures(row: dict[str, Any]) -> str:
+    """A row's generation time, real-time factor and peak memory, for its platform's cell."""
+    perf = row.get("performance") or {}
+    parts = []
+    if perf.get("generate_seconds") is not None:
+        parts.append(f"gen {perf['generate_seconds']:.1f}s")
+    if perf.get("real_time_factor") is not None:
+        parts.append(f"RTF {perf['real_time_factor']:.2f}")
+    if perf.get("rss_peak_mb") is not None:
+        parts.append(f"peak {perf['rss_peak_mb']:.0f} MB")
+    return f" · {', '.join(parts)}" if parts else ""
+
+
 def combined_markdown(runs: list[Run]) -> str:
     every = {row_key(r): r for run in runs for r in run.report["results"]}
     keys = [row_key(r) for r in matrix_order(list(every.values()))]
@@ -81,7 +94,7 @@ def combined_markdown(runs: list[Run]) -> str:
             else:
                 elapsed = "" if row.get("elapsed_seconds") is None else f" {row['elapsed_seconds']:.1f}s"
                 cause = f" ({table_cell(row['cause'])})" if row.get("cause") else ""
-                cells.append(STATUS_WORDS.get(row["status"], row["status"].upper()) + cause + elapsed)
+                cells.append(STATUS_WORDS.get(row["status"], row["status"].upper()) + cause + elapsed + figures(row))
         lines.append(f"| {table_cell(key[0])} | {table_cell(key[1])} | {table_cell(key[2])} | {table_cell(key[3])} | " + " | ".join(cells) + " |")
     failures = [(run, r) for run in runs for r in run.report["results"] if r["status"] in ("failed", "timeout")]
     if failures:

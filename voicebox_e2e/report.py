@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from voicebox_e2e.causes import BY_KEY, CAUSES
+from voicebox_e2e.perf_report import memory_warnings, perf_changes, perf_changes_markdown, performance_table
 from voicebox_e2e.redaction import redact, redact_tree
 from voicebox_e2e.rows import FAILED, NOT_RUN, PASSED, TIMEOUT
 
@@ -64,14 +65,17 @@ def cause_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {key: n for key, n in counts.items() if n}
 
 
-def compare(previous: list[dict[str, Any]], current: list[dict[str, Any]], slower_factor: float, min_seconds: float = 1.0) -> dict[str, Any]:
+def compare(previous: list[dict[str, Any]], current: list[dict[str, Any]], slower_factor: float, min_seconds: float = 1.0, heavier_factor: float = 1.25) -> dict[str, Any]:
     """Regressions (passed before, not now), fixes (the reverse), and rows that got slower.
 
     A row counts as slower when its elapsed time grew by more than ``slower_factor`` times and
     by at least ``min_seconds`` (so sub-second jitter on fast rows is not reported).
     """
     before = {row_identity(r): r for r in previous}
-    changes: dict[str, Any] = {"regressions": [], "fixes": [], "slower": [], "slower_factor": slower_factor}
+    changes: dict[str, Any] = {
+        "regressions": [], "fixes": [], "slower": [], "slower_factor": slower_factor,
+        "performance": perf_changes(before, current, row_identity, slower_factor, heavier_factor),
+    }
     for row in current:
         old = before.get(row_identity(row))
         if old is None:
@@ -94,8 +98,19 @@ def changes_markdown(changes: dict[str, Any]) -> list[str]:
         entries = changes[key]
         lines.append(f"- {title}: " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({STATUS_WORDS.get(e['was'], e['was'])} → {STATUS_WORDS.get(e['now'], e['now'])}{', ' + table_cell(e['cause']) if e.get('cause') else ''})" for e in entries) or "none"))
     slower = changes["slower"]
-    lines.append(f"- Slower by more than {changes['slower_factor']:g}×: " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({e['elapsed_before']:.1f}s → {e['elapsed_now']:.1f}s)" for e in slower) or "none"))
+    lines.append(f"- Slower by more than {changes['slower_factor']:g}× (whole row): " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({e['elapsed_before']:.1f}s → {e['elapsed_now']:.1f}s)" for e in slower) or "none"))
+    if changes.get("performance"):
+        lines += perf_changes_markdown(changes["performance"], table_cell)
     return lines
+
+
+def prepare_line(prepare: dict[str, Any]) -> str:
+    """The prepare phase in one line: what was fetched, how long it took, and what was not."""
+    models = prepare.get("models") or []
+    done = [m for m in models if m.get("state") == "done"]
+    line = f"fetched {len(done)} of {len(models)} uncached model(s) in {prepare.get('seconds', 0):.1f} s before the rows"
+    problems = [table_cell(m.get("error"), 300) for m in models if m.get("state") != "done"]
+    return line + ("; " + "; ".join(problems) if problems else "")
 
 
 def row_label(row: dict[str, Any]) -> str:
@@ -142,6 +157,7 @@ class RunReport:
     checks: list[dict[str, Any]] = field(default_factory=list)
     changes: Optional[dict[str, Any]] = None
     backend: dict[str, Any] = field(default_factory=dict)
+    prepare: Optional[dict[str, Any]] = None  # the prepare phase's downloads, when it fetched any
 
     @property
     def simulated(self) -> bool:
@@ -174,6 +190,7 @@ class RunReport:
             "summary": self.counts(),
             "causes": cause_counts(self.results),
             "backend": self.backend,
+            "prepare": self.prepare,
             "server": self.server,
             "profiles_created": self.profiles_created,
             "results": self.results,
@@ -200,6 +217,8 @@ def markdown(report: RunReport) -> str:
     ]
     if report.backend:
         lines.append(f"- Backend: {backend_line(report.backend)}")
+    if report.prepare:
+        lines.append(f"- Prepare: {prepare_line(report.prepare)}")
     counts = report.counts()
     lines += [f"- Result: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[TIMEOUT]} timed out, {counts[NOT_RUN]} not run"]
     by_cause = cause_counts(report.results)
@@ -213,6 +232,12 @@ def markdown(report: RunReport) -> str:
             lines += ["Server log tail:", "", fenced(report.setup_log_tail), ""]
     if report.results or not report.checks:
         lines += results_table(report.results)
+    performance = performance_table(report.results, table_cell)
+    if performance:
+        lines += ["", "## Performance", "", "Phase times from the status stream (the server reports once a second); RTF = generate / audio seconds; memory = the server's process tree (resident).", ""] + performance
+    warnings = memory_warnings(report.results, table_cell)
+    if warnings:
+        lines += ["", "## Memory warnings", ""] + warnings
     if len(engine_order(report.results)) > 1 and len(report.results) > len(engine_order(report.results)):
         lines += ["", "## By engine", ""] + engine_table(report.results)
     if report.changes is not None:

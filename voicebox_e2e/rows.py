@@ -7,12 +7,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Protocol
 
+import psutil
 import requests
 
 from voicebox_e2e import causes
 from voicebox_e2e.audio import AudioLimits, check_wav
 from voicebox_e2e.client import ApiError, Outcome, ProgressWatcher, VoiceboxClient
 from voicebox_e2e.devices import device_loaded
+from voicebox_e2e.performance import MemorySampler, Performance, StatusClock
 from voicebox_e2e.redaction import redact
 
 PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
@@ -72,6 +74,8 @@ class RowResult:
     reconnects: int = 0
     cause: Optional[str] = None  # a causes.CAUSE_KEYS key when the row did not pass, else None
     device: Optional[str] = None  # the torch device the model was loaded on ("cpu", "cuda", "mps")
+    performance: Performance = field(default_factory=Performance)
+    warnings: list[str] = field(default_factory=list)  # e.g. memory growth under the failure limit
     failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
 
     @property
@@ -86,6 +90,10 @@ class RowResult:
     def audio_ok(self) -> bool:
         """The generation completed and its WAV passed every check (whatever else failed)."""
         return self.generation_completed and self.audio_path is not None and self.failure_kind != causes.AUDIO_KIND
+
+    @property
+    def backend_ok(self) -> bool:
+        return self.failure_kind != causes.BACKEND_KIND
 
     @property
     def failure_message(self) -> str:
@@ -130,6 +138,8 @@ class RowServer(Protocol):
 
     def log_since(self, mark: int) -> list[str]: ...
 
+    def process_tree(self) -> list[psutil.Process]: ...
+
 
 def run_row(
     server: RowServer,
@@ -145,8 +155,16 @@ def run_row(
     result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
     started = time.monotonic()
     mark = server.log_mark()
+    clock = StatusClock()
+
+    def on_event(event: dict[str, Any]) -> None:
+        if "status" in event:
+            clock.saw(str(event["status"]))
+        on_status(event)
+
     try:
-        _run(server, spec, profile_id, budget, audio_dir, limits, on_status, result)
+        with MemorySampler(server.process_tree) as sampler:
+            _run(server, spec, profile_id, budget, audio_dir, limits, on_event, clock, result)
     except ApiError as exc:
         result.fail(causes.HTTP_KIND, str(exc))
         result.http_status = exc.status
@@ -155,6 +173,8 @@ def run_row(
         if not server.alive():
             result.fail(causes.CRASH_KIND, f"server exited (code {server.exit_code()})")
     result.elapsed_seconds = round(time.monotonic() - started, 2)
+    clock.fill(result.performance, result.audio_duration)
+    sampler.fill(result.performance)
     row_log = server.log_since(mark)
     result.device = device_loaded(row_log)
     if result.status != PASSED:
@@ -172,6 +192,7 @@ def _run(
     audio_dir: Path,
     limits: AudioLimits,
     on_status: Callable[[dict[str, Any]], None],
+    clock: StatusClock,
     result: RowResult,
 ) -> None:
     client = server.client
@@ -190,6 +211,7 @@ def _run(
     if result.was_cached is not True:  # a first-time download: show its progress while we wait
         watcher = ProgressWatcher(client, spec.model_name, lambda line: on_status({"progress": line})).start()
     try:
+        clock.sent()
         created = client.generate(spec.request_body(profile_id))
         result.generation_id = str(created["id"])
         followed = client.follow_status(result.generation_id, deadline, server.alive, on_status)

@@ -8,12 +8,14 @@ creates profiles on first use, runs rows, and always shuts everything down.
 from __future__ import annotations
 
 import contextlib
+import json
+from dataclasses import asdict
 import signal
 import sys
 import time
 from datetime import datetime, timezone
 from types import FrameType
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import requests
 
@@ -23,8 +25,10 @@ from voicebox_e2e.binary import Target, read_version, resolve_target
 from voicebox_e2e.client import ApiError, Exchange, VoiceboxClient, http_status_in
 from voicebox_e2e.devices import DeviceMemory
 from voicebox_e2e.config import Settings
+from voicebox_e2e.leaks import LeakWatch
+from voicebox_e2e.prepare import Prepared, PrepareRecord, PrepareSettings, prepare
 from voicebox_e2e.redaction import redact
-from voicebox_e2e.report import platform_tag
+from voicebox_e2e.report import platform_tag, row_identity
 from voicebox_e2e.rows import NOT_RUN, FAILED, TIMEOUT, RowBudget, RowResult, RowSpec, placeholder, run_row
 from voicebox_e2e.session import ProfileKey, Session, SessionError, console, reap_stale_servers, utc_stamp
 
@@ -41,8 +45,11 @@ class Interrupted(KeyboardInterrupt):
 
 
 class SuiteRun:
-    def __init__(self, settings: Settings, emit: events.Emit, echo: Callable[[str], None] = console) -> None:
+    def __init__(self, settings: Settings, emit: events.Emit, echo: Callable[[str], None] = console, models: Sequence[str] = ()) -> None:
         self.settings = settings
+        self.models = list(models)  # the selected rows' models, in the order the rows need them
+        self.prepared: Optional[Prepared] = None  # the prepare phase's outcome, once run
+        self.prepare_seconds = 0.0
         self.emit = emit
         self.echo = echo
         self.stamp = utc_stamp()
@@ -60,6 +67,8 @@ class SuiteRun:
         binary_name = None if self.target.binary_path is None else self.target.binary_path.name
         self.backend = BackendCheck(binary_name, settings.expect_gpu)
         self.devices = DeviceMemory()
+        self.leaks = LeakWatch(settings.leaks)
+        self._previous: Optional[dict[tuple[str, str, str], dict[str, Any]]] = None
         self._health_read_for_launch = 0
         self._previous_sigterm: Any = None
         self.emit(events.RUN_STARTED, self.describe())
@@ -77,6 +86,7 @@ class SuiteRun:
             "skip": sorted(self.settings.skip),
             "previous": None if self.settings.previous is None else str(self.settings.previous),
             "slower_factor": self.settings.slower_factor,
+            "heavier_factor": self.settings.heavier_factor,
         }
 
     # -- signals -------------------------------------------------------------------------------
@@ -139,7 +149,22 @@ class SuiteRun:
             self.read_backend(session)
             if self.version is None:
                 self.read_version(session)
+        if self.prepared is None:
+            self.prepare(session)
         return session
+
+    def prepare(self, session: Session) -> None:
+        """Fetch every selected model that is not cached, before the first row (prepare=true)."""
+        self.prepared = Prepared()
+        if not self.settings.prepare or not self.models:
+            return
+        started = time.monotonic()
+        limits = PrepareSettings(self.settings.prepare_parallel, self.settings.stall_seconds, self.settings.timeout_download)
+        try:
+            self.prepared = prepare(session.client, self.models, limits, self.echo, session.alive)
+        except (ApiError, requests.RequestException, ValueError) as exc:
+            self.echo(f"Prepare: skipped ({exc.__class__.__name__}: {exc}); each row fetches its own model.")
+        self.prepare_seconds = time.monotonic() - started
 
     def setup_cause(self) -> Optional[str]:
         """Why the server could not be had: startup, or what its last words name (bundle, native...)."""
@@ -166,12 +191,14 @@ class SuiteRun:
             return "unknown (the run stopped before a server answered)"
         return read_version(self.target.command)
 
-    def read_backend(self, session: Session) -> None:
+    def read_backend(self, session: Session) -> Optional[dict[str, Any]]:
         """Take in /health (after start-up and after each row); a failed read changes nothing."""
         try:
-            self.backend.observe(session.client.health())
+            health = session.client.health()
         except (ApiError, requests.RequestException, ValueError):
-            pass
+            return None
+        self.backend.observe(health)
+        return health
 
     @property
     def client(self) -> VoiceboxClient:
@@ -184,6 +211,11 @@ class SuiteRun:
 
     def run(self, spec: RowSpec, profile_id: str) -> RowResult:
         session = self.server_ready()
+        fetch = None if self.prepared is None else self.prepared.fetches.get(spec.model_name)
+        if fetch is not None and not fetch.ok:  # the prepare phase could not fetch it: fail at once
+            result = placeholder(spec, FAILED, fetch.sentence(), causes.FETCH_KIND)
+            self.report_row(result)
+            return result
         budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download)
         last_status: list[str] = []
         started = time.monotonic()
@@ -211,11 +243,13 @@ class SuiteRun:
         self.last_exchanges = session.client.exchanges[mark:]
         result.device = self.devices.resolve(spec.model_name, result.device)
         if session.alive():
-            self.read_backend(session)
+            health = self.read_backend(session)
+            result.performance.vram_used_mb = None if health is None else health.get("vram_used_mb")
         problem = self.backend.problem()
         if problem is not None and result.passed:
             result.fail(causes.BACKEND_KIND, problem)
             result.decide_cause([])
+        self.check_memory(result, session.launches)
         self.report_row(result)
         if result.status == TIMEOUT and session.alive():
             # A generation that never ends holds the server's one-at-a-time queue: every later
@@ -225,6 +259,28 @@ class SuiteRun:
             except SessionError as exc:
                 self.setup_error = exc
         return result
+
+    def previous_of(self, result: RowResult) -> Optional[dict[str, Any]]:
+        """The same row in the previous run's report (``previous=``), if there is one."""
+        if self._previous is None:
+            self._previous = {}
+            if self.settings.previous is not None:
+                document = json.loads(self.settings.previous.read_text(encoding="utf-8"))
+                self._previous = {row_identity(r): r for r in document.get("results", [])}
+        return self._previous.get(row_identity(result.to_json()))
+
+    def check_memory(self, result: RowResult, launch: int) -> None:
+        """A server whose memory keeps growing with the same model loaded: a warning, or past
+        leak_fail_mb a failed row (cause memory)."""
+        growth = self.leaks.observe(result.model_name, launch, result.performance.rss_end_mb, result.generation_completed)
+        if growth is None:
+            return
+        sentence = growth.sentence(self.settings.leaks)
+        if growth.failed and result.passed:
+            result.fail(causes.LEAK_KIND, sentence)
+            result.decide_cause([])
+        else:
+            result.warnings.append(sentence)
 
     def report_row(self, result: RowResult) -> None:
         self.rows_reported.add(result.row)
@@ -284,5 +340,6 @@ class SuiteRun:
                 },
                 "profiles_created": [] if self.session is None else self.session.profiles_created,
                 "backend": self.backend.to_json(),
+                "prepare": None if self.prepared is None or not self.prepared.fetches else asdict(PrepareRecord.of(self.prepared, self.prepare_seconds)),
             },
         )

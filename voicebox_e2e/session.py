@@ -95,6 +95,10 @@ class Session:
     def log_tail(self, lines: int) -> str:
         return "" if self.server is None else self.server.log_tail(lines)
 
+    def process_tree(self) -> list[psutil.Process]:
+        """The running server's processes (the onefile bootloader and its child), for sampling."""
+        return [] if self.server is None else self.server.process_tree()
+
     def log_mark(self) -> int:
         return 0 if self.server is None else self.server.logs.lines_seen
 

@@ -13,7 +13,6 @@ import threading
 import time
 import uuid
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, AsyncIterator, Optional
@@ -24,6 +23,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 
 from voicebox_sim import VERSION, audio, catalogue, hardware
+from voicebox_sim.downloads import Downloads, utcnow
+from voicebox_sim.memory import ModelMemory
 from voicebox_sim.scenario import ModelFault, Scenario
 from voicebox_sim.schemas import (
     ActiveDownloadTask,
@@ -33,6 +34,7 @@ from voicebox_sim.schemas import (
     GenerationResponse,
     HealthResponse,
     HistoryResponse,
+    ModelDownloadRequest,
     ModelStatus,
     ModelStatusListResponse,
     ProfileSampleResponse,
@@ -57,43 +59,10 @@ CORS_ORIGINS = [
 ]
 
 
-def utcnow() -> datetime:
-    """The real server's timestamps: naive UTC, no offset (datetime.utcnow())."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def iso(moment: datetime) -> str:
     return moment.isoformat()
-
-
-@dataclass
-class Download:
-    model_name: str
-    started_at: datetime
-    status: str = "downloading"
-    error: Optional[str] = None
-    current: int = 0
-    total: int = 0
-    filename: str = "Connecting to HuggingFace..."
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def progress(self) -> float:
-        return 0.0 if self.total == 0 else round(100.0 * self.current / self.total, 1)
-
-    def snapshot(self) -> dict[str, Any]:
-        event: dict[str, Any] = {
-            "model_name": self.model_name,
-            "current": self.current,
-            "total": self.total,
-            "progress": self.progress,
-            "filename": self.filename,
-            "status": self.status,
-            "timestamp": iso(utcnow()),
-        }
-        if self.error is not None:
-            event["error"] = self.error
-        return event
 
 
 class SimState:
@@ -106,7 +75,8 @@ class SimState:
         self.hardware = hardware.detect(scenario.gpu_usable, scenario.gpu_name)
         self.cached: set[str] = set(scenario.cached_models)
         self.loaded: set[str] = set()
-        self.downloads: dict[str, Download] = {}
+        self.memory = ModelMemory()
+        self.downloads = Downloads(scenario, self.cached)
         self.active: dict[str, ActiveGenerationTask] = {}
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.stopping = threading.Event()
@@ -196,6 +166,15 @@ class GenerationCrash(Exception):
     pass
 
 
+def _fail_download(state: SimState, model_name: str, error: str) -> None:
+    """A download that ended in an error stays listed, as ``error``, like the real task manager's."""
+    entry = state.downloads.entries.get(model_name)
+    if entry is not None:
+        entry.status, entry.error = "error", error
+        entry.events.append(entry.snapshot())
+        progress_log.info("Download error for %s, closing SSE connection", model_name)
+
+
 def _fail_with(state: SimState, gen_id: str, error: str, model_name: str, download: bool) -> None:
     progress_log.error("Marked %s as error: %s", model_name, error)
     write_raw_log(
@@ -205,35 +184,8 @@ def _fail_with(state: SimState, gen_id: str, error: str, model_name: str, downlo
         + f"RuntimeError: {error}\n".encode("utf-8")
     )
     if download:
-        entry = state.downloads.get(model_name)
-        if entry is not None:
-            entry.status, entry.error = "error", error
-            entry.events.append(entry.snapshot())
-            progress_log.info("Download error for %s, closing SSE connection", model_name)
+        _fail_download(state, model_name, error)
     state.store.update("generations", gen_id, status="failed", error=error)
-
-
-async def _download(state: SimState, model_name: str, fault: ModelFault, engine: str) -> Optional[str]:
-    """A first-time model download with progress events; returns an error text on failure."""
-    entry = Download(model_name=model_name, started_at=utcnow())
-    state.downloads[model_name] = entry
-    entry.events.append(entry.snapshot())
-    if fault.fail_offline:
-        await asyncio.sleep(0.05)
-        return catalogue.offline_error_for(engine)
-    info = catalogue.MODELS_BY_NAME[model_name]
-    entry.total = int(info.size_mb * 1024 * 1024)
-    entry.filename = "model.safetensors"
-    steps = 5
-    for step in range(1, steps + 1):
-        await asyncio.sleep(state.scenario.download_seconds / steps)
-        entry.current = entry.total * step // steps
-        entry.events.append(entry.snapshot())
-    entry.status = "complete"
-    entry.events.append(entry.snapshot())
-    state.cached.add(model_name)
-    del state.downloads[model_name]
-    return None
 
 
 async def run_generation(state: SimState, gen_id: str) -> None:
@@ -254,7 +206,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             if state.scenario.non_utf8_log:
                 write_raw_log(b"warning: voice table caf\xe9 \xff\xfe not utf-8\n")
             if model_name not in state.cached or fault.fail_offline:
-                error = await _download(state, model_name, fault, engine)
+                error = await state.downloads.fetch(model_name, fault, engine)
                 if error is not None:
                     _fail_with(state, gen_id, error, model_name, download=True)
                     return
@@ -265,6 +217,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             # One TTS model in memory at a time (a simplification: the real server evicts by its own rules).
             state.loaded = {m for m in state.loaded if not catalogue.MODELS_BY_NAME[m].is_tts}
             state.loaded.add(model_name)
+            state.memory.load(model_name, fault.memory_mb)
         elif fault.fail is not None:
             _fail_with(state, gen_id, fault.fail, model_name, download=False)
             return
@@ -276,7 +229,9 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             os._exit(fault.crash)
         if fault.hang:
             await asyncio.Event().wait()
-        await asyncio.sleep(fault.slow_seconds or state.scenario.generate_seconds)
+        seconds = audio.speech_duration(row["text"])
+        await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))
+        state.memory.generated(fault.leak_mb_per_generation)
         wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
         if fault.wav == "empty":
             wav = b""
@@ -285,7 +240,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         relative = f"generations/{gen_id}.wav"
         (state.data_dir / relative).write_bytes(wav)
         state.store.update(
-            "generations", gen_id, status="completed", audio_path=relative, duration=audio.speech_duration(row["text"])
+            "generations", gen_id, status="completed", audio_path=relative, duration=seconds
         )
     finally:
         state.active.pop(gen_id, None)
@@ -593,9 +548,30 @@ def create_app(state: SimState) -> FastAPI:
                 total=d.total,
                 filename=d.filename,
             )
-            for d in state.downloads.values()
+            for d in state.downloads.entries.values()
         ]
         return ActiveTasksResponse(downloads=downloads, generations=list(state.active.values()))
+
+    @app.post("/models/download")
+    async def trigger_model_download(request: ModelDownloadRequest):  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
+        """Trigger download of a specific model."""
+        name = request.model_name
+        info = catalogue.MODELS_BY_NAME.get(name)
+        if info is None:
+            raise HTTPException(status_code=400, detail=f"Unknown model: {name}")
+
+        async def load_after(error: Optional[str]) -> None:
+            """The real server's download is its model loader: the model ends up loaded."""
+            if error is not None:
+                _fail_download(state, name, error)
+                return
+            if info.is_tts:
+                state.loaded = {m for m in state.loaded if not catalogue.MODELS_BY_NAME[m].is_tts}
+                state.memory.load(name, state.scenario.fault_for(name).memory_mb)
+            state.loaded.add(name)
+
+        state.downloads.start(name, state.scenario.fault_for(name), catalogue.engine_of(name), load_after)
+        return {"message": f"Model {name} download started"}
 
     @app.get("/models/progress/{model_name}")
     async def get_model_progress(model_name: str):  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
@@ -603,14 +579,14 @@ def create_app(state: SimState) -> FastAPI:
 
         async def events() -> AsyncIterator[str]:
             progress_log.info("SSE client subscribed to %s, total listeners: 1", model_name)
-            entry = state.downloads.get(model_name)
+            entry = state.downloads.entries.get(model_name)
             if entry is None:
                 progress_log.info("No initial progress available for %s", model_name)
             sent = 0
             last_beat = 0.0
             try:
                 while True:
-                    entry = state.downloads.get(model_name) or entry
+                    entry = state.downloads.entries.get(model_name) or entry
                     if entry is not None:
                         for event in entry.events[sent:]:
                             yield "data: " + json.dumps(event) + "\n\n"
@@ -644,7 +620,7 @@ def create_app(state: SimState) -> FastAPI:
                     hf_repo_id=info.hf_repo_id,
                     downloaded=downloaded,
                     # The real server counts every download entry, errors included (contract §3).
-                    downloading=info.model_name in state.downloads,
+                    downloading=info.model_name in state.downloads.entries,
                     size_mb=info.size_mb if downloaded else None,
                     loaded=info.model_name in state.loaded,
                 )

@@ -113,5 +113,24 @@ def model_name_for(engine: str, model_size: Optional[str]) -> str:
     }[engine]
 
 
+# What GET /tasks/active says of a POST /models/download that cannot reach the hub (contract §9),
+# the same for every model.
+OFFLINE_ERROR_DOWNLOAD = (
+    "An error happened while trying to locate the files on the Hub and we cannot find the appropriate "
+    "snapshot folder for the specified revision on the local disk. Please check your internet connection and try again."
+)
+
+
+def engine_of(model_name: str) -> str:
+    """The engine that loads a /models/status model ("qwen-tts-0.6B" -> "qwen"); "" for non-TTS."""
+    for engine in ("qwen", "qwen_custom_voice", "luxtts", "chatterbox", "chatterbox_turbo", "kokoro"):
+        for size in ("1.7B", "0.6B", None):
+            if engine in ("qwen", "qwen_custom_voice") and size is None:
+                continue
+            if model_name_for(engine, size) == model_name:
+                return engine
+    return "tada" if model_name.startswith("tada-") else ""
+
+
 def offline_error_for(engine: str) -> str:
     return OFFLINE_ERROR_TRANSFORMERS if engine in ("qwen", "qwen_custom_voice") else OFFLINE_ERROR_HUB

@@ -12,6 +12,9 @@ Server-wide keys::
     load_seconds = 0.3             # time spent in "loading_model" for a model not yet loaded
     generate_seconds = 0.3         # time spent in "generating"
     download_seconds = 1.0         # simulated first-time download of a model that is not cached
+    download_mb_per_s = 40         # instead: downloads take the model's real size at this speed each,
+    link_mb_per_s = 200            #   all of them sharing this link (0: no shared limit)
+    download_size_scale = 0.01     #   every model's size times this (tests, benchmarks)
     cached_models = ["kokoro"]     # models already in the cache; default: every TTS model
     crash_before_healthy = 3       # exit with this code during start-up
     never_healthy = true           # start-up never finishes
@@ -36,6 +39,10 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     slow_seconds = 30              # the generation takes this long in "generating"
     wav = "empty"                  # "empty" | "corrupt" | "silent": a bad WAV on completion
     sse = "drop"                   # "drop" | "stall" | "malformed": the status stream misbehaves
+    memory_mb = 300                # resident memory the model holds while loaded (really allocated)
+    leak_mb_per_generation = 40    # more memory kept after every generation, never freed
+    rtf = 0.5                      # "generating" lasts rtf x the audio's seconds (real-time factor)
+    download_stall_at = 0.4        # its download's bytes stop at this fraction, status "downloading"
 """
 
 from __future__ import annotations
@@ -64,6 +71,10 @@ class ModelFault:
     slow_seconds: Optional[float] = None
     wav: Optional[str] = None
     sse: Optional[str] = None
+    memory_mb: float = 0.0
+    leak_mb_per_generation: float = 0.0
+    rtf: Optional[float] = None
+    download_stall_at: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,9 @@ class Scenario:
     load_seconds: float = 0.3
     generate_seconds: float = 0.3
     download_seconds: float = 1.0
+    download_mb_per_s: float = 0.0
+    link_mb_per_s: float = 0.0
+    download_size_scale: float = 1.0
     cached_models: tuple[str, ...] = TTS_MODEL_NAMES
     crash_before_healthy: Optional[int] = None
     never_healthy: bool = False

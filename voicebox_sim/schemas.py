@@ -189,6 +189,14 @@ class ModelStatusListResponse(BaseModel):
     models: List[ModelStatus]
 
 
+class ModelDownloadRequest(BaseModel):
+    """Request model for triggering model download."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    model_name: str
+
+
 class ActiveDownloadTask(BaseModel):
     """Response model for active download task."""
 
