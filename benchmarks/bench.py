@@ -114,22 +114,37 @@ def health_noticed(directory: Path) -> float:
 
 def behave_run(directory: Path, scenario: str, *args: str, features: Optional[str] = None) -> tuple[float, dict[str, Any], float]:
     """Wall seconds, the JSON report and the harness's peak RSS (MB) of one behave run."""
+    wall, report, peak, _ = behave_run_measured(directory, scenario, *args, features=features)
+    return wall, report, peak
+
+
+def behave_run_measured(directory: Path, scenario: str, *args: str, features: Optional[str] = None) -> tuple[float, dict[str, Any], float, float]:
+    """behave_run, plus the harness's own CPU seconds (behave's process, its last sample)."""
     env = dict(os.environ, VOICEBOX_SIM_SCENARIO=scenario_file(directory, scenario), PYTHONPATH=str(ROOT))
     out = directory / "results"
     cmd = [sys.executable, "-m", "behave", "--no-color", "-f", "null", "-D", f"output_dir={out}", *args]
     cmd += [features] if features else ["--tags=@english"]
     started = time.monotonic()
     proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
+    peak, cpu = 0, 0.0
     while proc.poll() is None:
         try:
             peak = max(peak, proc.memory_info().rss)
+            times = proc.cpu_times()
+            cpu = times.user + times.system
         except psutil.Error:
             break
         time.sleep(0.02)  # sampling interval of the measurement
     wall = time.monotonic() - started
     report = json.loads(next(out.glob("e2e-*.json")).read_text())
-    return wall, report, peak / (1024 * 1024)
+    return wall, report, peak / (1024 * 1024), cpu
+
+
+def plain_client_run(directory: Path, scenario: str) -> float:
+    """Wall seconds of benchmarks/plain_client.py (a bare sequential client) on the same target."""
+    env = dict(os.environ, VOICEBOX_SIM_SCENARIO=scenario_file(directory, scenario), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "plain_client.py")], env=env, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def marked(owner_pid: int) -> list[psutil.Process]:
@@ -189,7 +204,7 @@ def main() -> None:
     figures: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        for name in ("crash", "health", "matrix", "flood", "rows10", "rows200", "sigkill"):
+        for name in ("crash", "health", "matrix", "flood", "rows10", "rows200", "sigkill", "plain", "suite", "cold", "cold-seq"):
             (base / name).mkdir()
         figures.append(("crash noticed (server death → row failed)", f"{crash_noticed(base / 'crash'):.3f} s", "≤ 3 s"))
         figures.append(("health noticed (/health answers → suite proceeds)", f"{health_noticed(base / 'health'):.3f} s", "≤ 0.3 s"))
@@ -201,6 +216,22 @@ def main() -> None:
         figures.append(("10-row matrix, simulator with real 1.0 s status polling: wall", f"{wall:.1f} s", ""))
         figures.append(("  of which the rows themselves", f"{rows_time:.1f} s", ""))
         figures.append(("  suite overhead (start-up, health, profiles, reports, teardown)", f"{wall - rows_time:.1f} s", ""))
+
+        # the suite against a plain sequential client of the same API, same simulated server (real
+        # 1 s status polls, a 3 s start-up): goal at most 1.0x
+        target = "startup_seconds = 3.0\n"
+        plain = plain_client_run(base / "plain", target)
+        suite, _, suite_peak, suite_cpu = behave_run_measured(base / "suite", target)
+        figures.append(("10 rows: suite / plain sequential client, wall (ratio)", f"{suite:.1f} / {plain:.1f} s ({suite / plain:.2f}x)", "≤ 1.0x"))
+        figures.append(("  the suite's own CPU / peak RSS while it samples memory", f"{suite_cpu:.1f} s / {suite_peak:.0f} MB", ""))
+
+        # a cold sign-off: no model cached, 40 MB/s per download under a 200 MB/s link; the models
+        # at 1/100 of their real sizes (309 MB in all), so the ratio holds at a hundredth of the time
+        network = "cached_models = []\ndownload_mb_per_s = 40\nlink_mb_per_s = 200\ndownload_size_scale = 0.01\n"
+        cold, report, _, _ = behave_run_measured(base / "cold", network)
+        sequential, _, _, _ = behave_run_measured(base / "cold-seq", network, "-D", "prepare=false")
+        fetched = (report.get("prepare") or {}).get("models") or []
+        figures.append((f"cold sign-off, {len(fetched)} models to fetch: prepare / prepare=false (ratio)", f"{cold:.1f} / {sequential:.1f} s ({cold / sequential:.2f}x)", "< 1.0x"))
 
         flood = 'log_flood_mb_per_s = 250\n[models."kokoro"]\nslow_seconds = 5.0\n'
         _, report, peak = behave_run(base / "flood", flood, "-D", "only=kokoro")

@@ -237,9 +237,11 @@ def test_shutdown_bug_hangs_on_sigterm_while_a_progress_stream_is_open(simulator
     sim.proc.send_signal(signal.SIGTERM)
     with pytest.raises(subprocess.TimeoutExpired):
         sim.proc.wait(timeout=4)
-    sim.proc.send_signal(signal.SIGINT)
-    assert sim.proc.wait(timeout=10) == -signal.SIGTERM
+    # Once the stream closes, the shutdown finishes. (uvicorn's forced exit on a second signal does
+    # not help on Python 3.12, the real builds' Python: asyncio's Server.wait_closed() now waits
+    # for every open connection. So the suite closes its streams before it stops a server.)
     stream.close()
+    assert sim.proc.wait(timeout=10) == -signal.SIGTERM
 
 
 def test_log_flood_writes_megabytes_a_second(simulator: Start) -> None:

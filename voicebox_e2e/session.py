@@ -32,6 +32,9 @@ from voicebox_e2e.server import (
 )
 
 HOST = "127.0.0.1"
+# Seconds a server that never finished its start-up gets after SIGTERM (uvicorn handles SIGTERM
+# only once its start-up is done, so a longer wait only delays the SIGINT and SIGKILL after it).
+STUCK_GRACE = 2.0
 
 
 class SessionError(RuntimeError):
@@ -149,7 +152,7 @@ class Session:
             raise SessionError(f"The server exited with code {exc.code} before it became healthy.", tail) from exc
         except ServerNotHealthy as exc:
             tail = self.server.log_tail()
-            self._stop_server()
+            self._stop_server(grace=STUCK_GRACE)  # stuck in start-up: it will not shut down gracefully
             raise SessionError(str(exc), tail) from exc
         self.health_seconds.append(seconds)
         self.echo(f"Server healthy after {seconds:.1f} s.")
@@ -195,12 +198,12 @@ class Session:
         self.profiles[key] = profile_id
         return profile_id
 
-    def _stop_server(self) -> None:
+    def _stop_server(self, grace: float = 10.0) -> None:
         if self.server is None or self.server.stopped:
             return
         if self._client is not None:
             self._client.close_streams()
-        self.shutdown_notes.extend(self.server.stop())
+        self.shutdown_notes.extend(self.server.stop(grace))
         self.log_bytes += self.server.logs.bytes_seen
 
     def close(self) -> list[str]:
