@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from voicebox_e2e.binary import Target, simulator_command  # noqa: E402
 from voicebox_e2e.config import Settings  # noqa: E402
-from voicebox_e2e.markers import OWNER_ENV  # noqa: E402
+from voicebox_e2e.markers import OWNER_ENV, marked  # noqa: E402
 from voicebox_e2e.rows import RowBudget, make_spec, run_row  # noqa: E402
 from voicebox_e2e.session import ProfileKey, Session  # noqa: E402
 
@@ -147,18 +147,6 @@ def plain_client_run(directory: Path, scenario: str) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def marked(owner_pid: int) -> list[psutil.Process]:
-    """The server processes a behave run launched (they carry its pid in OWNER_ENV)."""
-    found = []
-    for proc in psutil.process_iter(["pid"]):
-        try:
-            if proc.environ().get(OWNER_ENV) == str(owner_pid) and proc.status() != psutil.STATUS_ZOMBIE:
-                found.append(proc)
-        except (psutil.Error, OSError):
-            continue
-    return found
-
-
 def reaped_after_sigkill(directory: Path) -> tuple[float, int]:
     """Seconds from SIGKILL of behave mid-row to its last server process gone (onefile, with the
     real watchdog bug), and how many server processes there were."""
@@ -171,7 +159,7 @@ def reaped_after_sigkill(directory: Path) -> tuple[float, int]:
     while "Loading Kokoro" not in "".join(p.read_text(errors="replace") for p in out.glob("server-*.log")):
         assert time.monotonic() < deadline and proc.poll() is None, "the kokoro row never started"
         time.sleep(0.05)  # polling interval of the measurement
-    servers = marked(proc.pid)
+    servers = marked(OWNER_ENV, str(proc.pid))
     proc.kill()
     killed = time.monotonic()
     proc.wait()

@@ -19,7 +19,7 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-from voicebox_e2e.markers import OWNER_ENV  # noqa: E402  (the marker on everything the suite launches)
+from voicebox_e2e.markers import OWNER_ENV, marked  # noqa: E402  (the marker on everything the suite launches)
 from voicebox_e2e.server import port_is_free  # noqa: E402
 
 # Fast timings for the simulator in tests (the real server polls its status stream every 1.0 s).
@@ -66,14 +66,7 @@ def write_scenario(directory: Path, text: str, fast: bool = True) -> Path:
 
 def leftovers(owner_pid: int) -> list[psutil.Process]:
     """Processes launched by the suite run whose pid was ``owner_pid`` that still exist."""
-    found = []
-    for proc in psutil.process_iter(["pid"]):
-        try:
-            if proc.environ().get(OWNER_ENV) == str(owner_pid) and proc.status() != psutil.STATUS_ZOMBIE:
-                found.append(proc)
-        except (psutil.Error, OSError):
-            continue
-    return found
+    return marked(OWNER_ENV, str(owner_pid))
 
 
 @dataclass

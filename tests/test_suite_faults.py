@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from conftest import ROOT, SuiteResult, base_env, leftovers, run_suite, wait_for, write_scenario
-from voicebox_e2e.markers import WATCHER_ENV
+from voicebox_e2e.markers import WATCHER_ENV, marked
 from voicebox_e2e.server import port_is_free
 
 KOKORO_QWEN = ("-D", "only=kokoro,qwen")  # rows 1, 2 (cloned feature) then 10 (preset feature)
@@ -196,14 +196,7 @@ def test_an_interrupted_run_reports_what_finished_and_leaves_nothing(tmp_path: P
 
 def watchers(owner_pid: int) -> list[psutil.Process]:
     """The reaper processes a suite run (pid ``owner_pid``) started."""
-    found = []
-    for proc in psutil.process_iter(["pid"]):
-        try:
-            if proc.environ().get(WATCHER_ENV) == str(owner_pid) and proc.status() != psutil.STATUS_ZOMBIE:
-                found.append(proc)
-        except (psutil.Error, OSError):
-            continue
-    return found
+    return marked(WATCHER_ENV, str(owner_pid))
 
 
 def test_a_sigkilled_run_is_cleaned_up_by_its_reaper_within_seconds(tmp_path: Path) -> None:

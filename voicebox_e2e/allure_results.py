@@ -10,7 +10,7 @@ allure-results`` and in ``DIR``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import allure_commons
 from allure_behave.formatter import AllureFormatter
@@ -46,46 +46,24 @@ class AllureResults(AllureFormatter):  # type: ignore[misc]
     name = "allure"
     description = "Allure results in <output_dir>/allure-results"
 
+    def __new__(cls, stream_opener: StreamOpener, config: Any) -> Formatter:
+        if any(_is_other_allure_formatter(name) for name in config.format or []):
+            return AllurePassenger(stream_opener, config)
+        return super().__new__(cls)
+
+    def __init__(self, stream_opener: StreamOpener, config: Any) -> None:
+        super().__init__(StreamOpener(filename=str(output_dir_of(config.userdata) / "allure-results")), config)
+
+
+class AllurePassenger(Formatter):  # type: ignore[misc]
+    """Beside allure-behave's own formatter: a second writer of the results it produces."""
+
+    name = "allure"
+
     def __init__(self, stream_opener: StreamOpener, config: Any) -> None:
         target = output_dir_of(config.userdata) / "allure-results"
-        self.passenger: Optional[AllureFileLogger] = None
-        if any(_is_other_allure_formatter(name) for name in config.format or []):
-            Formatter.__init__(self, StreamOpener(filename=str(target)), config)
-            self.passenger = AllureFileLogger(str(target))  # type: ignore[no-untyped-call]
-            allure_commons.plugin_manager.register(self.passenger)
-        else:
-            super().__init__(StreamOpener(filename=str(target)), config)
-
-    def uri(self, uri: Any) -> None:
-        if self.passenger is None:
-            super().uri(uri)
-
-    def feature(self, feature: Any) -> None:
-        if self.passenger is None:
-            super().feature(feature)
-
-    def step(self, step: Any) -> None:
-        if self.passenger is None:
-            super().step(step)
-
-    def match(self, match: Any) -> None:
-        if self.passenger is None:
-            super().match(match)
-
-    def result(self, result: Any) -> None:
-        if self.passenger is None:
-            super().result(result)
-
-    def eof(self) -> None:
-        if self.passenger is None:
-            super().eof()
-
-    def close(self) -> None:
-        # A passenger writer stays registered: the other formatter closes later and writes the
-        # run's last container then. The process ends with the run.
-        if self.passenger is None:
-            super().close()
-
-    def close_stream(self) -> None:
-        if self.passenger is None:
-            super().close_stream()
+        super().__init__(StreamOpener(filename=str(target)), config)
+        # Registered for the rest of the process: the other formatter closes after this one and
+        # writes the run's last container then. The process ends with the run.
+        self.writer = AllureFileLogger(str(target))  # type: ignore[no-untyped-call]
+        allure_commons.plugin_manager.register(self.writer)

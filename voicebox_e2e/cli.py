@@ -34,6 +34,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="JSON", help="an earlier run's e2e-*.json: report regressions, fixes, slower rows")
     p.add_argument("--slower-factor", metavar="X", help="a row is 'slower' when its time grew by more than X times (1.5)")
     p.add_argument("--expect-gpu", metavar="auto|true|false", help="fail rows that ran on the CPU: auto = when the build is cuda/rocm (default)")
+    p.add_argument("--heavier-factor", metavar="X", help="a row is 'heavier' when its peak memory grew by more than X times (1.25)")
+    p.add_argument("--leak-warn-mb", metavar="MB", help="warn when server memory grows this much across rows of one model (256)")
+    p.add_argument("--leak-fail-mb", metavar="MB", help="fail the row (cause memory) past this growth (1024)")
+    p.add_argument("--no-prepare", action="store_true", help="no prepare phase: each row downloads its own model")
+    p.add_argument("--prepare-parallel", metavar="N", help="downloads at once in the prepare phase (3)")
+    p.add_argument("--stall-seconds", metavar="SEC", help="a download without new bytes this long has stalled (120)")
     p.add_argument("--tags", default="@english", help="behave tag expression (default: @english)")
     p.add_argument("--junit", metavar="DIR", help="also write JUnit XML (one file per feature) into DIR, for the CI's test tab")
     return p
@@ -45,13 +51,18 @@ def userdata_from(args: argparse.Namespace) -> dict[str, str]:
         value = getattr(args, name)
         if value:
             data[name] = str(Path(value).expanduser().absolute())
-    for name in ("reference_text", "only", "skip", "timeout_cached", "timeout_download", "port", "slower_factor", "expect_gpu"):
+    for name in (
+        "reference_text", "only", "skip", "timeout_cached", "timeout_download", "port", "slower_factor", "expect_gpu",
+        "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare_parallel", "stall_seconds",
+    ):
         value = getattr(args, name)
         if value is not None:
             data[name] = str(value)
     for name in ("skip_build", "keep_data_dir", "isolated_cache", "simulator"):
         if getattr(args, name):
             data[name] = "true"
+    if args.no_prepare:
+        data["prepare"] = "false"
     return data
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import psutil
+
 OWNER_ENV = "VOICEBOX_E2E_OWNER_PID"
 DATA_DIR_ENV = "VOICEBOX_E2E_DATA_DIR"
 WATCHER_ENV = "VOICEBOX_E2E_WATCHER_FOR"
@@ -18,3 +20,15 @@ DATA_DIR_PREFIX = "voicebox-e2e-"
 
 def is_suite_data_dir(path: Path) -> bool:
     return path.name.startswith(DATA_DIR_PREFIX) and path.parent == Path(tempfile.gettempdir())
+
+
+def marked(name: str, value: str) -> list[psutil.Process]:
+    """The live processes whose environment has ``name`` = ``value`` (zombies left out)."""
+    found = []
+    for proc in psutil.process_iter(["pid"]):
+        try:
+            if proc.environ().get(name) == value and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return found

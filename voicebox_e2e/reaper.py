@@ -29,7 +29,7 @@ from typing import IO, Optional, Sequence
 
 import psutil
 
-from voicebox_e2e.markers import OWNER_ENV, WATCHER_ENV, is_suite_data_dir
+from voicebox_e2e.markers import OWNER_ENV, WATCHER_ENV, is_suite_data_dir, marked
 
 RELEASE = b"release\n"
 GRACE_SECONDS = 1.5
@@ -116,14 +116,9 @@ def targets(order: Order, watching_since: float) -> list[psutil.Process]:
                 found[proc.pid] = proc
     except psutil.Error:
         pass
-    for proc in psutil.process_iter(["pid"]):
-        if proc.pid == os.getpid() or proc.pid in found:
-            continue
-        try:
-            if proc.environ().get(OWNER_ENV) == str(order.owner_pid):
-                found[proc.pid] = proc
-        except (psutil.Error, OSError):
-            continue
+    for proc in marked(OWNER_ENV, str(order.owner_pid)):
+        if proc.pid != os.getpid():
+            found.setdefault(proc.pid, proc)
     return list(found.values())
 
 

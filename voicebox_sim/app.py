@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, AsyncIterator, Optional
 
@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 from voicebox_sim import VERSION, audio, catalogue, hardware
 from voicebox_sim.downloads import Downloads, utcnow
 from voicebox_sim.memory import ModelMemory
-from voicebox_sim.scenario import ModelFault, Scenario
+from voicebox_sim.scenario import Scenario
 from voicebox_sim.schemas import (
     ActiveDownloadTask,
     ActiveGenerationTask,
