@@ -9,5 +9,7 @@ if [ ! -d node_modules/allure ] && command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent || echo "warning: npm ci failed; the HTML-report tests will skip"
 fi
 VENV="${VENV:-.venv}"
-"$VENV/bin/mypy"
+# Each environment keeps its own type-check cache and screenshots (CI runs two side by side).
+export TEST_ARTIFACTS="${TEST_ARTIFACTS:-$PWD/test-artifacts/${VENV#.}}"
+"$VENV/bin/mypy" --cache-dir "$VENV/.mypy_cache"
 exec "$VENV/bin/python" -m pytest "$@"

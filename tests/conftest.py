@@ -19,7 +19,7 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-from voicebox_e2e.markers import OWNER_ENV, marked  # noqa: E402  (the marker on everything the suite launches)
+from voicebox_e2e.markers import OWNER_ENV, SCOPE_ENV, marked  # noqa: E402  (the marker on everything the suite launches)
 from voicebox_e2e.server import port_is_free  # noqa: E402
 
 # Fast timings for the simulator in tests (the real server polls its status stream every 1.0 s).
@@ -30,6 +30,7 @@ def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VOICEBOX_REPO", "VOICEBOX_SIM_SCENARIO", "HF_TOKEN")}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONUNBUFFERED"] = "1"
+    env[SCOPE_ENV] = f"pytest-{os.getpid()}"  # a test session's runs reap only its own stale servers
     env.update(extra)
     return env
 

@@ -15,6 +15,9 @@ import psutil
 OWNER_ENV = "VOICEBOX_E2E_OWNER_PID"
 DATA_DIR_ENV = "VOICEBOX_E2E_DATA_DIR"
 WATCHER_ENV = "VOICEBOX_E2E_WATCHER_FOR"
+# Runs in different scopes never reap each other's stale servers (the suite's own tests run two
+# Python versions side by side; each test session is a scope). Unset: one scope for all runs.
+SCOPE_ENV = "VOICEBOX_E2E_SCOPE"
 DATA_DIR_PREFIX = "voicebox-e2e-"
 
 

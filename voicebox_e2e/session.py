@@ -20,7 +20,7 @@ import requests
 from voicebox_e2e.binary import Target
 from voicebox_e2e.client import VoiceboxClient
 from voicebox_e2e.config import PROJECT_ROOT, Settings, read_reference_text
-from voicebox_e2e.markers import DATA_DIR_ENV, DATA_DIR_PREFIX, OWNER_ENV, is_suite_data_dir
+from voicebox_e2e.markers import DATA_DIR_ENV, DATA_DIR_PREFIX, OWNER_ENV, SCOPE_ENV, is_suite_data_dir
 from voicebox_e2e.server import (
     LaunchSpec,
     ServerExited,
@@ -231,6 +231,8 @@ def reap_stale_servers(echo: Callable[[str], None]) -> list[str]:
             continue
         owner = env.get(OWNER_ENV)
         if not owner or not owner.isdigit() or proc.pid == os.getpid():
+            continue
+        if env.get(SCOPE_ENV, "") != os.environ.get(SCOPE_ENV, ""):
             continue
         if _pid_alive(int(owner)):
             continue
