@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from voicebox_e2e import causes
+from voicebox_e2e.rows import RowResult
+
 
 @dataclass(frozen=True)
 class LeakLimits:
@@ -59,3 +62,16 @@ class LeakWatch:
         if grown < self.limits.warn_mb:
             return None
         return Growth(model_name, self._baseline, end_mb, self._generations, failed=grown >= self.limits.fail_mb)
+
+    def check(self, result: RowResult, launch: int) -> None:
+        """Take in a finished row: past ``warn_mb`` a warning on it, past ``fail_mb`` (on a row
+        that otherwise passed) a failure with cause ``memory``."""
+        growth = self.observe(result.model_name, launch, result.performance.rss_end_mb, result.generation_completed)
+        if growth is None:
+            return
+        sentence = growth.sentence(self.limits)
+        if growth.failed and result.passed:
+            result.fail(causes.LEAK_KIND, sentence)
+            result.decide_cause([])
+        else:
+            result.warnings.append(sentence)

@@ -8,11 +8,10 @@ creates profiles on first use, runs rows, and always shuts everything down.
 from __future__ import annotations
 
 import contextlib
-import json
-from dataclasses import asdict
 import signal
 import sys
 import time
+from dataclasses import asdict
 from datetime import datetime, timezone
 from types import FrameType
 from typing import Any, Callable, Iterator, Optional, Sequence
@@ -28,7 +27,8 @@ from voicebox_e2e.config import Settings
 from voicebox_e2e.leaks import LeakWatch
 from voicebox_e2e.prepare import Prepared, PrepareRecord, PrepareSettings, prepare
 from voicebox_e2e.redaction import redact
-from voicebox_e2e.report import platform_tag, row_identity
+from voicebox_e2e.previous import PreviousRun
+from voicebox_e2e.report import platform_tag
 from voicebox_e2e.rows import NOT_RUN, FAILED, TIMEOUT, RowBudget, RowResult, RowSpec, placeholder, run_row
 from voicebox_e2e.session import ProfileKey, Session, SessionError, console, reap_stale_servers, utc_stamp
 
@@ -68,7 +68,7 @@ class SuiteRun:
         self.backend = BackendCheck(binary_name, settings.expect_gpu)
         self.devices = DeviceMemory()
         self.leaks = LeakWatch(settings.leaks)
-        self._previous: Optional[dict[tuple[str, str, str], dict[str, Any]]] = None
+        self.previous = PreviousRun(settings.previous)
         self._health_read_for_launch = 0
         self._previous_sigterm: Any = None
         self.emit(events.RUN_STARTED, self.describe())
@@ -249,7 +249,7 @@ class SuiteRun:
         if problem is not None and result.passed:
             result.fail(causes.BACKEND_KIND, problem)
             result.decide_cause([])
-        self.check_memory(result, session.launches)
+        self.leaks.check(result, session.launches)
         self.report_row(result)
         if result.status == TIMEOUT and session.alive():
             # A generation that never ends holds the server's one-at-a-time queue: every later
@@ -262,25 +262,7 @@ class SuiteRun:
 
     def previous_of(self, result: RowResult) -> Optional[dict[str, Any]]:
         """The same row in the previous run's report (``previous=``), if there is one."""
-        if self._previous is None:
-            self._previous = {}
-            if self.settings.previous is not None:
-                document = json.loads(self.settings.previous.read_text(encoding="utf-8"))
-                self._previous = {row_identity(r): r for r in document.get("results", [])}
-        return self._previous.get(row_identity(result.to_json()))
-
-    def check_memory(self, result: RowResult, launch: int) -> None:
-        """A server whose memory keeps growing with the same model loaded: a warning, or past
-        leak_fail_mb a failed row (cause memory)."""
-        growth = self.leaks.observe(result.model_name, launch, result.performance.rss_end_mb, result.generation_completed)
-        if growth is None:
-            return
-        sentence = growth.sentence(self.settings.leaks)
-        if growth.failed and result.passed:
-            result.fail(causes.LEAK_KIND, sentence)
-            result.decide_cause([])
-        else:
-            result.warnings.append(sentence)
+        return self.previous.row(result.to_json())
 
     def report_row(self, result: RowResult) -> None:
         self.rows_reported.add(result.row)
