@@ -173,6 +173,7 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=flags)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)  # a busy CI machine: the 4 MB single-file report renders slowly
             page.goto(index.as_uri())
             page.get_by_text("Row 10: kokoro").first.wait_for()
             seen["front"] = page.inner_text("body")
