@@ -214,8 +214,8 @@ def main() -> None:
         figures.append(("  the suite's own CPU / peak RSS while it samples memory", f"{suite_cpu:.1f} s / {suite_peak:.0f} MB", ""))
 
         # a cold sign-off: no model cached, 40 MB/s per download under a 200 MB/s link; the models
-        # at 1/100 of their real sizes (309 MB in all), so the ratio holds at a hundredth of the time
-        network = "cached_models = []\ndownload_mb_per_s = 40\nlink_mb_per_s = 200\ndownload_size_scale = 0.01\n"
+        # at 1/20 of their real sizes (1.5 GB in all), the rows with the real 1 s status polls
+        network = "cached_models = []\ndownload_mb_per_s = 40\nlink_mb_per_s = 200\ndownload_size_scale = 0.05\n"
         cold, report, _, _ = behave_run_measured(base / "cold", network)
         sequential, _, _, _ = behave_run_measured(base / "cold-seq", network, "-D", "prepare=false")
         fetched = (report.get("prepare") or {}).get("models") or []

@@ -28,7 +28,7 @@ class PrepareSettings:
     parallel: int = 3  # downloads at once
     stall_seconds: float = 120.0  # no new bytes for this long: stalled
     timeout_seconds: float = 1200.0  # a fetch that takes longer fails (the row's download budget)
-    poll_seconds: float = 1.0  # how often GET /tasks/active is read
+    poll_seconds: float = 0.5  # how often GET /tasks/active is read
     say_every: float = 5.0  # seconds between progress lines
 
 

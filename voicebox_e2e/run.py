@@ -161,7 +161,7 @@ class SuiteRun:
         started = time.monotonic()
         limits = PrepareSettings(self.settings.prepare_parallel, self.settings.stall_seconds, self.settings.timeout_download)
         try:
-            self.prepared = prepare(session.client, self.models, limits, self.echo, session.alive)
+            self.prepared = prepare(session.client, self.models, limits, self.echo, session.running)
         except (ApiError, requests.RequestException, ValueError) as exc:
             self.echo(f"Prepare: skipped ({exc.__class__.__name__}: {exc}); each row fetches its own model.")
         self.prepare_seconds = time.monotonic() - started
@@ -242,7 +242,7 @@ class SuiteRun:
         result = run_row(session, spec, profile_id, budget, session.audio_dir, self.settings.audio, on_status)
         self.last_exchanges = session.client.exchanges[mark:]
         result.device = self.devices.resolve(spec.model_name, result.device)
-        if session.alive():
+        if session.running():  # (not alive(): that waits a second for a dying server)
             health = self.read_backend(session)
             result.performance.vram_used_mb = None if health is None else health.get("vram_used_mb")
         problem = self.backend.problem()
@@ -251,7 +251,7 @@ class SuiteRun:
             result.decide_cause([])
         self.leaks.check(result, session.launches)
         self.report_row(result)
-        if result.status == TIMEOUT and session.alive():
+        if result.status == TIMEOUT and session.running():
             # A generation that never ends holds the server's one-at-a-time queue: every later
             # row would time out behind it. A fresh server (same data dir) frees the queue.
             try:

@@ -89,8 +89,13 @@ class Session:
         return self._client
 
     def alive(self) -> bool:
-        """False once the server has exited (waiting up to 1 s for a dying one to finish)."""
+        """False once the server has exited (waiting up to 1 s for a dying one to finish): for
+        deciding that a broken stream means a dead server."""
         return self.server is not None and self.server.confirm_exit(timeout=1.0) is None
+
+    def running(self) -> bool:
+        """Whether the server process is running now, without waiting."""
+        return self.server is not None and self.server.is_running()
 
     def exit_code(self) -> Optional[int]:
         return None if self.server is None else self.server.exit_code()
