@@ -11,7 +11,8 @@ import pytest
 from voicebox_e2e.binary import candidates
 from voicebox_e2e.config import ConfigError, settings_from_userdata
 from voicebox_e2e.redaction import redact
-from voicebox_e2e.report import compare, fenced, table_cell
+from voicebox_e2e.cells import table_cell
+from voicebox_e2e.report import compare, fenced
 from voicebox_e2e.rows import make_spec, spec_from_table
 from voicebox_sim import audio as sim_audio
 

@@ -9,13 +9,13 @@ allure-results`` and in ``DIR``.
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import allure_commons
 from allure_behave.formatter import AllureFormatter
 from allure_commons.logger import AllureFileLogger
-from behave.formatter._registry import select_formatter_class
 from behave.formatter.base import Formatter, StreamOpener
 
 from voicebox_e2e.config import output_dir_of
@@ -25,17 +25,22 @@ def allure_results_dirs(config: Any) -> list[Path]:
     """Every folder this run writes Allure results into: the suite's own first."""
     dirs = [output_dir_of(config.userdata) / "allure-results"]
     for index, name in enumerate(config.format or []):
-        if _is_other_allure_formatter(name) and index < len(config.outputs):
+        if _is_other_allure_formatter(name, config) and index < len(config.outputs):
             opener = config.outputs[index]
             if opener.name:
                 dirs.append(Path(opener.name))
     return dirs
 
 
-def _is_other_allure_formatter(name: str) -> bool:
+def _is_other_allure_formatter(name: str, config: Any) -> bool:
+    """Whether ``-f name`` (a "module:Class" or a behave.ini alias of one) is allure-behave's."""
+    scoped = str((getattr(config, "more_formatters", None) or {}).get(name, name))
+    module, _, class_name = scoped.partition(":")
+    if not class_name:
+        return False  # one of behave's own formatters
     try:
-        cls = select_formatter_class(name)
-    except (ImportError, LookupError, ValueError):
+        cls = getattr(import_module(module), class_name)
+    except (ImportError, AttributeError):
         return False
     return isinstance(cls, type) and issubclass(cls, AllureFormatter) and not issubclass(cls, AllureResults)
 
@@ -47,7 +52,7 @@ class AllureResults(AllureFormatter):  # type: ignore[misc]
     description = "Allure results in <output_dir>/allure-results"
 
     def __new__(cls, stream_opener: StreamOpener, config: Any) -> Formatter:
-        if any(_is_other_allure_formatter(name) for name in config.format or []):
+        if any(_is_other_allure_formatter(name, config) for name in config.format or []):
             return AllurePassenger(stream_opener, config)
         return super().__new__(cls)
 

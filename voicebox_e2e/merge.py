@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from voicebox_e2e.report import STATUS_WORDS, fenced, matrix_order, table_cell
+from voicebox_e2e.cells import table_cell
+from voicebox_e2e.report import STATUS_WORDS, fenced, matrix_order
 
 
 class MergeError(ValueError):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from voicebox_e2e.cells import table_cell
+
 FIGURES = ("generate_seconds", "real_time_factor", "rss_peak_mb")
 
 
@@ -17,7 +19,7 @@ def _cell(value: Optional[float], unit: str = "", digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}{unit}"
 
 
-def performance_table(rows: list[dict[str, Any]], cell: Any) -> list[str]:
+def performance_table(rows: list[dict[str, Any]]) -> list[str]:
     """Per row: first status, load, generate, audio, RTF, peak / end memory of the server tree, VRAM."""
     lines = [
         "| # | Engine | Size | Lang | First status | Load | Generate | Audio | RTF | Peak MB | End MB | VRAM MB |",
@@ -28,7 +30,7 @@ def performance_table(rows: list[dict[str, Any]], cell: Any) -> list[str]:
         if not any(perf.get(k) is not None for k in perf):
             continue
         lines.append(
-            f"| {cell(row['row'])} | {cell(row['engine'])} | {cell(row.get('model_size') or '—')} | {cell(row.get('language') or 'en')} | "
+            f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('model_size') or '—')} | {table_cell(row.get('language') or 'en')} | "
             f"{_cell(perf.get('first_status_seconds'), 's')} | {_cell(perf.get('load_seconds'), 's')} | {_cell(perf.get('generate_seconds'), 's')} | "
             f"{_cell(row.get('audio_duration'), 's')} | {_cell(perf.get('real_time_factor'), '', 2)} | {_cell(perf.get('rss_peak_mb'), '', 0)} | "
             f"{_cell(perf.get('rss_end_mb'), '', 0)} | {_cell(perf.get('vram_used_mb'), '', 0)} |"
@@ -36,8 +38,8 @@ def performance_table(rows: list[dict[str, Any]], cell: Any) -> list[str]:
     return lines if len(lines) > 2 else []
 
 
-def memory_warnings(rows: list[dict[str, Any]], cell: Any) -> list[str]:
-    return [f"- Row {cell(r['row'])} {cell(r['engine'])}: {cell(w, 400)}" for r in rows for w in r.get("warnings") or []]
+def memory_warnings(rows: list[dict[str, Any]]) -> list[str]:
+    return [f"- Row {table_cell(r['row'])} {table_cell(r['engine'])}: {table_cell(w, 400)}" for r in rows for w in r.get("warnings") or []]
 
 
 def perf_changes(
@@ -75,18 +77,18 @@ def _delta(before: Optional[float], now: Optional[float], unit: str, digits: int
     return f"{before:.{digits}f}{unit} → {now:.{digits}f}{unit}{change}"
 
 
-def perf_changes_markdown(changes: dict[str, Any], cell: Any) -> list[str]:
+def perf_changes_markdown(changes: dict[str, Any]) -> list[str]:
     lines = [
         f"- Slower generation (more than {changes['slower_factor']:g}×): " + (", ".join(
-            f"row {cell(e['row'])} {cell(e['engine'])} ({_delta(e['generate_seconds_before'], e['generate_seconds_now'], 's', 1)})" for e in changes["slower"]) or "none"),
+            f"row {table_cell(e['row'])} {table_cell(e['engine'])} ({_delta(e['generate_seconds_before'], e['generate_seconds_now'], 's', 1)})" for e in changes["slower"]) or "none"),
         f"- Heavier (peak memory more than {changes['heavier_factor']:g}×): " + (", ".join(
-            f"row {cell(e['row'])} {cell(e['engine'])} ({_delta(e['rss_peak_mb_before'], e['rss_peak_mb_now'], ' MB', 0)})" for e in changes["heavier"]) or "none"),
+            f"row {table_cell(e['row'])} {table_cell(e['engine'])} ({_delta(e['rss_peak_mb_before'], e['rss_peak_mb_now'], ' MB', 0)})" for e in changes["heavier"]) or "none"),
     ]
     if changes["rows"]:
         lines += ["", "| # | Engine | Lang | Generate | RTF | Peak memory |", "|---|--------|------|----------|-----|-------------|"]
         for e in changes["rows"]:
             lines.append(
-                f"| {cell(e['row'])} | {cell(e['engine'])} | {cell(e['language'])} | {_delta(e['generate_seconds_before'], e['generate_seconds_now'], 's', 1)} | "
+                f"| {table_cell(e['row'])} | {table_cell(e['engine'])} | {table_cell(e['language'])} | {_delta(e['generate_seconds_before'], e['generate_seconds_now'], 's', 1)} | "
                 f"{_delta(e['real_time_factor_before'], e['real_time_factor_now'], '', 2)} | {_delta(e['rss_peak_mb_before'], e['rss_peak_mb_now'], ' MB', 0)} |"
             )
     return lines

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from voicebox_e2e.causes import BY_KEY, CAUSES
 from voicebox_e2e.perf_report import memory_warnings, perf_changes, perf_changes_markdown, performance_table
+from voicebox_e2e.cells import table_cell
 from voicebox_e2e.redaction import redact, redact_tree
 from voicebox_e2e.rows import FAILED, NOT_RUN, PASSED, TIMEOUT
 
@@ -100,7 +101,7 @@ def changes_markdown(changes: dict[str, Any]) -> list[str]:
     slower = changes["slower"]
     lines.append(f"- Slower by more than {changes['slower_factor']:g}× (whole row): " + (", ".join(f"row {table_cell(e['row'])} {table_cell(e['label'])} ({e['elapsed_before']:.1f}s → {e['elapsed_now']:.1f}s)" for e in slower) or "none"))
     if changes.get("performance"):
-        lines += perf_changes_markdown(changes["performance"], table_cell)
+        lines += perf_changes_markdown(changes["performance"])
     return lines
 
 
@@ -117,17 +118,6 @@ def row_label(row: dict[str, Any]) -> str:
     label = str(row.get("label") or row["engine"])
     language = row.get("language") or "en"
     return label if language == "en" else f"{label} ({language})"
-
-
-def table_cell(text: Optional[str], limit: int = 160) -> str:
-    """Text made safe for one Markdown table cell: no newlines, pipes or raw HTML."""
-    if not text:
-        return ""
-    flat = " ".join(redact(text).split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
 
 
 def fenced(text: str) -> str:
@@ -232,10 +222,10 @@ def markdown(report: RunReport) -> str:
             lines += ["Server log tail:", "", fenced(report.setup_log_tail), ""]
     if report.results or not report.checks:
         lines += results_table(report.results)
-    performance = performance_table(report.results, table_cell)
+    performance = performance_table(report.results)
     if performance:
         lines += ["", "## Performance", "", "Phase times from the status stream (the server reports once a second); RTF = generate / audio seconds; memory = the server's process tree (resident).", ""] + performance
-    warnings = memory_warnings(report.results, table_cell)
+    warnings = memory_warnings(report.results)
     if warnings:
         lines += ["", "## Memory warnings", ""] + warnings
     if len(engine_order(report.results)) > 1 and len(report.results) > len(engine_order(report.results)):
