@@ -10,7 +10,7 @@ from behave.model_core import Status
 
 from voicebox_e2e import events
 from voicebox_e2e.config import ConfigError, settings_from_userdata
-from voicebox_e2e.plan import models_of
+from voicebox_e2e.plan import selected_rows
 from voicebox_e2e.run import SuiteRun
 
 
@@ -18,8 +18,8 @@ def start_run(context: Any) -> SuiteRun:
     """Check the settings and resolve the target; a bad setting ends the run here, cleanly."""
     try:
         settings = settings_from_userdata(dict(context.config.userdata))
-        models = models_of(context.config, settings.only, settings.skip)
-        return SuiteRun(settings, emit=events.channel_of(context.config).emit, models=models)
+        planned = selected_rows(context.config, settings.only, settings.skip)
+        return SuiteRun(settings, emit=events.channel_of(context.config).emit, planned=planned)
     except ConfigError as exc:
         refuse(str(exc))
 

@@ -22,7 +22,7 @@ from voicebox_e2e.allure_results import allure_results_dirs
 from voicebox_e2e.config import output_dir_of
 from voicebox_e2e.report import RunReport, compare, matrix_order, write_reports
 from voicebox_e2e.behave_glue import failure_text
-from voicebox_e2e.plan import Key, key_of, selected_rows
+from voicebox_e2e.plan import Key, key_of
 from voicebox_e2e.rows import NOT_RUN, placeholder, spec_from_table
 
 class ReportFormatter(Formatter):  # type: ignore[misc]
@@ -46,11 +46,13 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
         events.channel_of(config).subscribe(self.receive)
 
     def _plan_all(self) -> None:
-        """Plan every selected row as "not run" until it reports, including those an interrupt
-        keeps behave from reaching (it never hands those to a formatter)."""
+        """Plan every row the run will reach (as the run listed them) as "not run" until it
+        reports, including those an interrupt keeps behave from reaching (it never hands those
+        to a formatter)."""
         assert self.run is not None
-        for key, cells in selected_rows(self.config, self.run["only"], self.run["skip"]):
-            self.planned[key] = placeholder(spec_from_table(cells), NOT_RUN, "the run stopped before this row").to_json()
+        for row in self.run["planned"]:
+            key = (str(row["file"]), int(row["line"]))
+            self.planned[key] = placeholder(spec_from_table(row["cells"]), NOT_RUN, "the run stopped before this row").to_json()
 
     def scenario(self, scenario: Any) -> None:
         self.current = key_of(scenario)

@@ -5,7 +5,7 @@ each (so an interrupted run still lists them), and the prepare phase fetches the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any, Collection, Sequence
 
 from behave.model import ScenarioOutline
 from behave.parser import parse_file
@@ -52,9 +52,9 @@ def selected_rows(config: Any, only: Collection[str], skip: Collection[str]) -> 
     return rows
 
 
-def models_of(config: Any, only: Collection[str], skip: Collection[str]) -> list[str]:
+def models_in(rows: Sequence[tuple[Key, dict[str, str]]]) -> list[str]:
     """The models those rows load, each once, in the order the rows need them."""
     seen: dict[str, None] = {}
-    for _, cells in selected_rows(config, only, skip):
+    for _, cells in rows:
         seen.setdefault(cells["model_name"].strip(), None)
     return list(seen)

@@ -25,6 +25,7 @@ from voicebox_e2e.client import ApiError, Exchange, VoiceboxClient, http_status_
 from voicebox_e2e.devices import DeviceMemory
 from voicebox_e2e.config import Settings
 from voicebox_e2e.leaks import LeakWatch
+from voicebox_e2e.plan import Key, models_in
 from voicebox_e2e.prepare import Prepared, PrepareRecord, PrepareSettings, prepare
 from voicebox_e2e.redaction import redact
 from voicebox_e2e.previous import PreviousRun
@@ -45,9 +46,13 @@ class Interrupted(KeyboardInterrupt):
 
 
 class SuiteRun:
-    def __init__(self, settings: Settings, emit: events.Emit, echo: Callable[[str], None] = console, models: Sequence[str] = ()) -> None:
+    def __init__(
+        self, settings: Settings, emit: events.Emit, echo: Callable[[str], None] = console,
+        planned: Sequence[tuple[Key, dict[str, str]]] = (),
+    ) -> None:
         self.settings = settings
-        self.models = list(models)  # the selected rows' models, in the order the rows need them
+        self.planned = list(planned)  # the matrix rows this run will reach (plan.selected_rows)
+        self.models = models_in(self.planned)  # their models, in the order the rows need them
         self.prepared: Optional[Prepared] = None  # the prepare phase's outcome, once run
         self.prepare_seconds = 0.0
         self.emit = emit
@@ -87,6 +92,7 @@ class SuiteRun:
             "previous": None if self.settings.previous is None else str(self.settings.previous),
             "slower_factor": self.settings.slower_factor,
             "heavier_factor": self.settings.heavier_factor,
+            "planned": [{"file": file, "line": line, "cells": cells} for (file, line), cells in self.planned],
         }
 
     # -- signals -------------------------------------------------------------------------------
