@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
+from conftest import wait_for
 from voicebox_e2e.binary import candidates
 from voicebox_e2e.config import ConfigError, settings_from_userdata
 from voicebox_e2e.redaction import redact
@@ -103,10 +103,7 @@ def test_the_server_log_file_is_redacted_as_written_even_when_a_token_spans_two_
         log.pump(stream, "stdout")
         first = b"INFO token=hf_AbCdEf"  # the read ends inside the token
         os.write(writer, first)
-        deadline = time.monotonic() + 5
-        while log.bytes_seen < len(first):  # the first read is done before the rest is written
-            assert time.monotonic() < deadline, "the log reader never read the first chunk"
-            time.sleep(0.01)
+        wait_for(lambda: log.bytes_seen >= len(first), 5, "the log reader to read the first chunk")  # before the rest is written
         os.write(writer, b"123456789 loaded\n\xff not utf-8\nlast line without newline hf_ZyXwVu98765")
         os.close(writer)
         log.close()
