@@ -1,7 +1,8 @@
 """behave hooks: start the run, skip rows that only/skip deselect, and always clean up.
 
-The server itself starts in the first step that needs it ("Given a Voicebox server is running"),
-so a server that will not start fails each selected row with the reason.
+The server is launched as the run starts (when rows are selected), so its start-up overlaps
+behave's own; the first step that needs it ("Given a Voicebox server is running") waits for its
+/health, so a server that will not start fails each selected row with the reason.
 """
 
 from voicebox_e2e.behave_glue import failure_text, finished_badly, start_run, table_row

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -81,6 +82,7 @@ def run(command: Sequence[str]) -> float:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        shutil.rmtree(data, ignore_errors=True)
     return time.monotonic() - started
 
 

@@ -95,9 +95,18 @@ def test_row_level_faults_become_clear_row_results(tmp_path: Path, fault: str, s
 
 
 def test_a_stalled_status_stream_is_reopened_within_the_deadline(tmp_path: Path) -> None:
-    run = run_suite(tmp_path, "-D", "only=kokoro", scenario='[models."kokoro"]\nsse = "stall"\nslow_seconds = 1.0\n')
+    # the stream alone (no status probe): silent for 5 s, it is reopened
+    run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "status_probe_seconds=0", scenario='[models."kokoro"]\nsse = "stall"\nslow_seconds = 1.0\n')
     row = run.rows()["10"]
     assert row["status"] == "passed" and row["reconnects"] >= 1
+    run.assert_clean()
+
+
+def test_the_status_probe_ends_a_stalled_stream_at_the_generations_end(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario='[models."kokoro"]\nsse = "stall"\nslow_seconds = 1.0\n')
+    row = run.rows()["10"]
+    assert row["status"] == "passed" and row["reconnects"] == 0
+    assert row["elapsed_seconds"] < 5.0  # the client gives a silent stream 5 s before reopening it
     run.assert_clean()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -114,6 +115,18 @@ class ProgressWatcher:
     def stop(self) -> None:
         self.client.close_streams(f"/models/progress/{self.model_name}")
         self._thread.join(timeout=5)
+
+
+def _shut_down(answer: requests.Response) -> None:
+    """Shut the stream's socket down: a reader blocked in another thread wakes at once (closing
+    the response alone leaves it waiting for the server's next event)."""
+    connection = getattr(answer.raw, "connection", None)  # urllib3's HTTPResponse.connection
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
 
 
 class VoiceboxClient:
@@ -233,6 +246,7 @@ class VoiceboxClient:
             streams = [s for s in self._streams if urlsplit(s.url).path.startswith(path_prefix)]
             self._streams.difference_update(streams)
         for answer in streams:
+            _shut_down(answer)
             try:
                 answer.close()
             except Exception:  # closing from another thread may race the reader; it is closed either way
@@ -255,15 +269,31 @@ class VoiceboxClient:
         server_alive: Callable[[], bool],
         on_event: Callable[[dict[str, Any]], None] = lambda event: None,
         stall_seconds: float = 5.0,
+        ended_elsewhere: Callable[[], Optional[dict[str, Any]]] = lambda: None,
     ) -> StatusResult:
         """Follow GET /generate/{id}/status until a terminal status or ``deadline`` (monotonic).
 
         The real server sends one event a second, so a stream silent for ``stall_seconds`` has
         stalled; a stream that ends without a terminal status is reopened. A dead server ends
-        the wait at once instead of at the deadline.
+        the wait at once instead of at the deadline. ``ended_elsewhere`` gives the terminal
+        event another reader saw (status_probe.StatusProbe), which closes the stream to end
+        the wait sooner.
         """
         result = StatusResult(Outcome.TIMEOUT)
         path = f"/generate/{generation_id}/status"
+
+        def take(event: dict[str, Any]) -> bool:
+            """Record one status event; whether it is terminal."""
+            result.events += 1
+            result.last = event
+            if not result.statuses or result.statuses[-1] != event["status"]:
+                result.statuses.append(str(event["status"]))
+            on_event(event)
+            if event["status"] in TERMINAL_STATUSES:
+                result.outcome = Outcome.TERMINAL
+                return True
+            return False
+
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -279,19 +309,21 @@ class VoiceboxClient:
                         result.outcome = Outcome.MALFORMED
                         result.detail = f"the status stream sent an event that is not a status: {data[:200]!r}"
                         return result
-                    result.events += 1
-                    result.last = event
-                    if not result.statuses or result.statuses[-1] != event["status"]:
-                        result.statuses.append(str(event["status"]))
-                    on_event(event)
-                    if event["status"] in TERMINAL_STATUSES:
-                        result.outcome = Outcome.TERMINAL
+                    if take(event):
                         return result
                     if time.monotonic() >= deadline:
                         result.detail = "no terminal status before the deadline"
                         return result
             except (requests.RequestException, ApiError) as exc:
                 result.detail = f"status stream interrupted: {exc.__class__.__name__}"
+            except (ValueError, AttributeError, OSError):  # the stream was closed under its reader
+                if ended_elsewhere() is None:
+                    raise
+            seen = ended_elsewhere()
+            if seen is not None:
+                result.detail = ""
+                take(seen)
+                return result
             if not server_alive():
                 result.outcome = Outcome.SERVER_EXITED
                 return result

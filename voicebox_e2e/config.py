@@ -59,6 +59,7 @@ class Settings:
     prepare: bool = True  # fetch every uncached model first, several at a time
     prepare_parallel: int = 3
     stall_seconds: float = 120.0
+    status_probe_seconds: float = 0.25  # read /history this often beside the 1 s status stream; 0: off
     expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
@@ -130,6 +131,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
         "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
         "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
+        "status_probe_seconds",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -186,6 +188,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         prepare=_flag("prepare", get("prepare", "true")),
         prepare_parallel=int(parallel_raw),
         stall_seconds=_seconds("stall_seconds", get("stall_seconds", "120")),
+        status_probe_seconds=_number("status_probe_seconds", get("status_probe_seconds", "0.25")),
         audio=AudioLimits(
             min_rms=_number("audio_min_rms", get("audio_min_rms", str(AudioLimits.min_rms))),
             min_seconds_per_char=_number("audio_min_seconds_per_char", get("audio_min_seconds_per_char", str(AudioLimits.min_seconds_per_char))),

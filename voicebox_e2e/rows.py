@@ -15,6 +15,7 @@ from voicebox_e2e.audio import AudioLimits, check_wav
 from voicebox_e2e.client import ApiError, Outcome, ProgressWatcher, VoiceboxClient
 from voicebox_e2e.devices import device_loaded
 from voicebox_e2e.performance import MemorySampler, Performance, StatusClock
+from voicebox_e2e.status_probe import StatusProbe
 from voicebox_e2e.redaction import redact
 
 PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
@@ -120,6 +121,7 @@ class RowResult:
 class RowBudget:
     timeout_cached: float
     timeout_download: float
+    status_probe_seconds: float = 0.0  # read /history this often beside the stream (0: stream only)
 
 
 class RowServer(Protocol):
@@ -214,7 +216,8 @@ def _run(
         clock.sent()
         created = client.generate(spec.request_body(profile_id))
         result.generation_id = str(created["id"])
-        followed = client.follow_status(result.generation_id, deadline, server.alive, on_status)
+        with StatusProbe(client, result.generation_id, budget.status_probe_seconds, clock.saw) as probe:
+            followed = client.follow_status(result.generation_id, deadline, server.alive, on_status, ended_elsewhere=probe.terminal)
     finally:
         if watcher is not None:
             watcher.stop()

@@ -59,7 +59,6 @@ class SuiteRun:
         self.echo = echo
         self.stamp = utc_stamp()
         self.started_at = iso_now()
-        self.stale_notes = reap_stale_servers(echo)
         self.target: Target = resolve_target(settings, settings.output_dir / f"build-{self.stamp}.log", echo)
         # From the running server's GET / (a onefile build would unpack itself again for
         # --version); --version only if no server ever answers.
@@ -76,6 +75,9 @@ class SuiteRun:
         self.previous = PreviousRun(settings.previous)
         self._health_read_for_launch = 0
         self._previous_sigterm: Any = None
+        # Every setting is checked by now: start the server, then do the rest while it starts.
+        self.launch_early()
+        self.stale_notes = reap_stale_servers(echo)  # (never this run's own server: its owner lives)
         self.emit(events.RUN_STARTED, self.describe())
 
     def describe(self) -> dict[str, Any]:
@@ -135,6 +137,17 @@ class SuiteRun:
             self.session = Session(self.settings, self.target, self.stamp, self.echo)
         return self.session
 
+    def launch_early(self) -> None:
+        """Start the server now when rows will need it, so its start-up (a onefile build's
+        unpack) runs while behave and the reports get ready; the first row waits for /health.
+        A launch that fails here fails the first row that needs the server, with the reason."""
+        if not self.planned:
+            return
+        try:
+            self.workspace().launch()
+        except SessionError as exc:
+            self.setup_error = exc
+
     def server_ready(self) -> Session:
         """The running server: launched on first need, relaunched (a bounded number of times)
         after it died. Raises SessionError with the reason when it cannot be had."""
@@ -142,7 +155,7 @@ class SuiteRun:
         if session.server is None and self.setup_error is not None:
             raise self._tagged(self.setup_error)
         try:
-            if session.server is None:
+            if session.server is None or session.awaiting_health:
                 session.start()
             else:
                 session.ensure_running()
@@ -222,7 +235,7 @@ class SuiteRun:
             result = placeholder(spec, FAILED, fetch.sentence(), causes.FETCH_KIND)
             self.report_row(result)
             return result
-        budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download)
+        budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download, self.settings.status_probe_seconds)
         last_status: list[str] = []
         started = time.monotonic()
         said = [started]

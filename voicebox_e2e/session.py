@@ -80,6 +80,7 @@ class Session:
         self.profiles_created: list[str] = []
         self.shutdown_notes: list[str] = []
         self.log_bytes = 0  # everything the server(s) printed, including what the ring buffer dropped
+        self._awaiting_health = False
 
     # -- what a row needs (rows.RowServer) -----------------------------------------------------
 
@@ -131,7 +132,20 @@ class Session:
         return env
 
     def start(self) -> None:
-        """Launch the server and wait until it is healthy (or say clearly why it is not)."""
+        """Launch the server (unless ``launch`` already did) and wait until it is healthy, or
+        say clearly why it is not."""
+        if self.server is None or self.server.stopped:
+            self.launch()
+        self.wait_healthy()
+
+    @property
+    def awaiting_health(self) -> bool:
+        """Launched (``launch``), but nobody has waited for its /health yet."""
+        return self.server is not None and not self.server.stopped and self._awaiting_health
+
+    def launch(self) -> None:
+        """Start the server process and return at once (``wait_healthy`` waits for it), so the
+        run can do its own start-up work while a onefile build unpacks itself."""
         if self.launches and not port_is_free(self.port, HOST):
             self.port = free_port(HOST)
         if not port_is_free(self.port, HOST):
@@ -148,7 +162,13 @@ class Session:
         except ServerNotHealthy as exc:
             raise SessionError(str(exc)) from exc
         self._client = VoiceboxClient(self.server.base_url)
+        self._awaiting_health = True
         self.echo(f"Launched {self.target.label} (pid {self.server.pid}) on port {self.port}; waiting for /health...")
+
+    def wait_healthy(self) -> None:
+        """Wait for the launched server's /health (its launch is the clock's start)."""
+        assert self.server is not None, "wait_healthy before launch"
+        self._awaiting_health = False
         try:
             seconds = self.server.wait_healthy(self.settings.health_timeout, requests.Session())
         except ServerExited as exc:

@@ -1,0 +1,48 @@
+"""The status probe: a row learns that its generation ended from GET /history/{id} sooner than
+the once-a-second status stream says so, and the phase times get that precision too. Each test
+runs behave against the simulator, with a status stream slowed to one event every 3 s so the
+difference cannot hide in timing noise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_suite
+
+KOKORO = ("-D", "only=kokoro")
+SLOW_STREAM = "status_poll_seconds = 3.0\nload_seconds = 0.3\ngenerate_seconds = 0.6\n"
+# A real CUDA out-of-memory text from the Voicebox tracker (tests/data/real_errors.json).
+OOM = json.loads((Path(__file__).parent / "data" / "real_errors.json").read_text(encoding="utf-8"))
+OOM_TEXT = next(e["text"] for e in OOM if e["cause"] == "memory" and e["text"].startswith("torch.cuda.OutOfMemoryError"))
+
+
+def test_the_probe_sees_the_end_before_the_stream_does(tmp_path: Path) -> None:
+    probed = run_suite(tmp_path / "probed", *KOKORO, "-D", "status_probe_seconds=0.1", scenario=SLOW_STREAM)
+    stream = run_suite(tmp_path / "stream", *KOKORO, "-D", "status_probe_seconds=0", scenario=SLOW_STREAM)
+    fast, slow = probed.rows()["10"], stream.rows()["10"]
+    assert fast["status"] == slow["status"] == "passed", (probed.proc.stdout[-2000:], stream.proc.stdout[-2000:])
+    # the stream alone waits for its second event, 3 s after the first; the probe reads the end
+    # within one 0.1 s probe of the generation's 0.9 s
+    assert slow["elapsed_seconds"] >= 3.0
+    assert fast["elapsed_seconds"] < 2.0
+    perf = fast["performance"]
+    # each phase to within a probe or two; "generating" also holds the server's WAV writing
+    assert perf["load_seconds"] == pytest.approx(0.3, abs=0.25)
+    assert 0.6 - 0.1 <= perf["generate_seconds"] <= 0.6 + 0.6
+    assert slow["performance"]["generate_seconds"] is None  # the stream never showed "generating"
+    assert fast["statuses_seen"][-1] == "completed" and fast["reconnects"] == 0
+    probed.assert_clean()
+
+
+def test_a_failure_the_probe_reads_keeps_the_servers_words(tmp_path: Path) -> None:
+    fault = SLOW_STREAM + f'[models."kokoro"]\nfail = {json.dumps(OOM_TEXT)}\n'
+    run = run_suite(tmp_path, *KOKORO, "-D", "status_probe_seconds=0.1", scenario=fault)
+    row = run.rows()["10"]
+    assert row["status"] == "failed" and row["server_status"] == "failed"
+    assert row["error"] == OOM_TEXT and row["cause"] == "memory"
+    assert row["elapsed_seconds"] < 2.0  # not the stream's 3 s
+    assert run.code != 0
+    run.assert_clean()
