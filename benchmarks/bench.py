@@ -122,6 +122,8 @@ def behave_run_measured(directory: Path, scenario: str, *args: str, features: Op
     """behave_run, plus the harness's own CPU seconds (behave's process, its last sample)."""
     env = dict(os.environ, VOICEBOX_SIM_SCENARIO=scenario_file(directory, scenario), PYTHONPATH=str(ROOT))
     out = directory / "results"
+    if not any(arg.startswith("asr") for arg in args):
+        args = (*args, "-D", "asr=off")  # the suite's own figures; the speech check has its own
     cmd = [sys.executable, "-m", "behave", "--no-color", "-f", "null", "-D", f"output_dir={out}", *args]
     cmd += [features] if features else ["--tags=@english"]
     started = time.monotonic()
@@ -194,7 +196,7 @@ def main() -> None:
     figures: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        for name in ("crash", "health", "matrix", "flood", "rows10", "rows200", "sigkill", "plain", "suite", "stream-only", "cold", "cold-seq"):
+        for name in ("crash", "health", "matrix", "flood", "rows10", "rows200", "sigkill", "plain", "suite", "stream-only", "cold", "cold-seq", "speech"):
             (base / name).mkdir()
         figures.append(("crash noticed (server death → row failed)", f"{crash_noticed(base / 'crash'):.3f} s", "≤ 3 s"))
         figures.append(("health noticed (/health answers → suite proceeds)", f"{health_noticed(base / 'health'):.3f} s", "≤ 0.3 s"))
@@ -224,6 +226,14 @@ def main() -> None:
         sequential, _, _, _ = behave_run_measured(base / "cold-seq", network, "-D", "prepare=false")
         fetched = (report.get("prepare") or {}).get("models") or []
         figures.append((f"cold sign-off, {len(fetched)} models to fetch: prepare / prepare=false (ratio)", f"{cold:.1f} / {sequential:.1f} s ({cold / sequential:.2f}x)", "< 1.0x"))
+
+        # the speech check: the ten English rows heard by the bundled whisper-base, after each
+        # row's timings are taken
+        wall_heard, report, _ = behave_run(base / "speech", "startup_seconds = 0.3\n", "-D", "asr=on")
+        speech = report["speech"]
+        heard = max(1, speech["rows_checked"])
+        figures.append((f"speech check, {speech['rows_checked']} rows: recognizer per row / in all (+ model load)", f"{speech['recognizer_seconds'] / heard:.2f} / {speech['recognizer_seconds']:.1f} s (+{speech['recognizer_load_seconds']:.1f} s)", ""))
+        figures.append(("  the same 10 rows: wall with the speech check / without", f"{wall_heard:.1f} / {wall:.1f} s", ""))
 
         flood = 'log_flood_mb_per_s = 250\n[models."kokoro"]\nslow_seconds = 5.0\n'
         _, report, peak = behave_run(base / "flood", flood, "-D", "only=kokoro")

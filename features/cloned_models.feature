@@ -16,6 +16,7 @@ Feature: Every voice-cloning model speaks through the frozen binary
     When <engine> <model_size> (model <model_name>) speaks "The quick brown fox jumps over the lazy dog." in English
     Then the generation completes
     And the audio is a playable WAV of plausible length
+    And it says the sentence it was given
     And it ran on the backend the build is made for
     And the server's memory does not keep growing
 

@@ -28,6 +28,7 @@ Feature: Every engine speaks every language it supports through the frozen binar
     When <engine> <model_size> (model <model_name>) speaks "<text>" in <language>
     Then the generation completes
     And the audio is a playable WAV of plausible length
+    And it says the sentence it was given
     And it ran on the backend the build is made for
     And the server's memory does not keep growing
 
@@ -75,6 +76,7 @@ Feature: Every engine speaks every language it supports through the frozen binar
     When <engine> <model_size> (model <model_name>) speaks "<text>" in <language>
     Then the generation completes
     And the audio is a playable WAV of plausible length
+    And it says the sentence it was given
     And it ran on the backend the build is made for
     And the server's memory does not keep growing
 

@@ -39,6 +39,11 @@ def step_audio_ok(context):
     assert context.result.audio_ok, context.result.failure_message
 
 
+@then("it says the sentence it was given")
+def step_speech_ok(context):
+    assert context.result.speech_ok, context.result.failure_message
+
+
 @then("it ran on the backend the build is made for")
 def step_backend_ok(context):
     assert context.result.backend_ok, context.result.failure_message

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SuiteResult, base_env, run_suite, write_scenario
+from conftest import NO_SPEECH_CHECK, ROOT, SuiteResult, base_env, run_suite, write_scenario
 
 # Row 5 (luxtts) fails, row 10 (kokoro) passes; every other row is deselected.
 SCENARIO = '[models."luxtts"]\nfail = "boom from luxtts"\n'
@@ -143,7 +143,7 @@ def test_on_a_terminal_the_console_is_pretty(tmp_path: Path) -> None:
     env = base_env(VOICEBOX_SIM_SCENARIO=str(write_scenario(tmp_path, SCENARIO)), COLUMNS="200")
     primary, secondary = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "behave", "--tags=@english", "-D", f"output_dir={output}", *TWO_ROWS],
+        [sys.executable, "-m", "behave", "--tags=@english", "-D", f"output_dir={output}", *TWO_ROWS, *NO_SPEECH_CHECK],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=secondary, stderr=secondary,
     )
     os.close(secondary)

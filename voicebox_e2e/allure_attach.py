@@ -13,6 +13,7 @@ from voicebox_e2e.client import Exchange
 from voicebox_e2e.perf_report import performance_text
 from voicebox_e2e.redaction import redact
 from voicebox_e2e.rows import RowResult
+from voicebox_e2e.speech_report import speech_text
 
 
 def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optional[dict[str, Any]] = None) -> None:
@@ -31,6 +32,8 @@ def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optio
         player = audio_player(wav, title, result.audio_duration, result.sample_rate, result.channels)
         allure.attach(player, name=f"listen ({result.audio_duration} s, {result.sample_rate} Hz)", attachment_type=allure.attachment_type.HTML)
         allure.attach(wav, name="audio.wav", attachment_type="audio/wav", extension="wav")
+    if result.speech is not None:
+        allure.attach(speech_text(result.speech.to_json()), name="heard (speech check)", attachment_type=allure.attachment_type.TEXT)
     if result.server_log_tail:
         allure.attach(redact(result.server_log_tail), name="server log tail", attachment_type=allure.attachment_type.TEXT)
 

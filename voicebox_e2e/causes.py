@@ -30,6 +30,7 @@ TIMEOUT_KIND, CRASH_KIND, STARTUP_KIND, AUDIO_KIND, BACKEND_KIND = "timeout", "c
 HTTP_KIND, GENERATION_KIND, STREAM_KIND = "http", "generation", "stream"
 LEAK_KIND = "leak"  # the server's memory kept growing across generations of one loaded model
 FETCH_KIND = "fetch"  # the prepare phase could not fetch the row's model (failed, stalled, too slow)
+SPEECH_KIND = "speech"  # the WAV is fine, but does not say the sentence (speech_check)
 
 _MISSING = r"(?:no such file|not found|cannot find|can't find|could not find|does not exist|errno 2|filenotfounderror)"
 _BUNDLE_PATH = r"(?:[\\/]_MEI[0-9A-Za-z]+[\\/]|[\\/]_internal[\\/])"
@@ -93,7 +94,7 @@ DOWNLOAD = Cause(
 TIMEOUT = Cause("timeout", "Timeout", "no terminal status within the row's budget")
 CRASH = Cause("crash", "Server crash", "the server process died")
 STARTUP = Cause("startup", "Server never became healthy", "the server did not start, so no row could run")
-AUDIO = Cause("audio", "Bad audio", "the generation completed but its WAV failed a check")
+AUDIO = Cause("audio", "Bad audio", "the generation completed but its WAV failed a check: format, length, silence, clipping, or what it says")
 API = Cause("api", "API error", "the server answered an HTTP error or broke its own protocol")
 BACKEND = Cause("backend", "Wrong backend (GPU build on CPU)", "the rows ran on another backend than the build is for")
 ENGINE = Cause("engine", "Engine error", "the model raised an error no other cause explains")
@@ -132,6 +133,8 @@ def classify(kind: Optional[str], error: Optional[str], log_lines: Sequence[str]
     """
     if kind in (TIMEOUT_KIND, AUDIO_KIND, BACKEND_KIND):
         return str(kind)
+    if kind == SPEECH_KIND:
+        return AUDIO.key
     if kind == LEAK_KIND:
         return MEMORY.key
     if kind == FETCH_KIND:

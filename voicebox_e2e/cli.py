@@ -40,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-prepare", action="store_true", help="no prepare phase: each row downloads its own model")
     p.add_argument("--prepare-parallel", metavar="N", help="downloads at once in the prepare phase (3)")
     p.add_argument("--stall-seconds", metavar="SEC", help="a download without new bytes this long has stalled (120)")
+    p.add_argument("--no-asr", action="store_true", help="do not check what each WAV says (the speech recognizer is off)")
+    p.add_argument("--asr-model", metavar="NAME", help="speech recognizer: bundled (whisper-base), a faster-whisper model name, or a model folder")
+    p.add_argument("--asr-languages", metavar="CODES", help="languages whose words the recognizer judges, comma separated (en)")
     p.add_argument("--status-probe-seconds", metavar="SEC", help="read a generation's record this often beside its 1 s status stream (0.25; 0: off)")
     p.add_argument("--tags", default="@english", help="behave tag expression (default: @english)")
     p.add_argument("--junit", metavar="DIR", help="also write JUnit XML (one file per feature) into DIR, for the CI's test tab")
@@ -55,7 +58,7 @@ def userdata_from(args: argparse.Namespace) -> dict[str, str]:
     for name in (
         "reference_text", "only", "skip", "timeout_cached", "timeout_download", "port", "slower_factor", "expect_gpu",
         "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare_parallel", "stall_seconds",
-        "status_probe_seconds",
+        "status_probe_seconds", "asr_model", "asr_languages",
     ):
         value = getattr(args, name)
         if value is not None:
@@ -65,6 +68,8 @@ def userdata_from(args: argparse.Namespace) -> dict[str, str]:
             data[name] = "true"
     if args.no_prepare:
         data["prepare"] = "false"
+    if args.no_asr:
+        data["asr"] = "off"
     return data
 
 

@@ -14,6 +14,9 @@ from typing import Collection, Mapping, Optional
 
 from voicebox_e2e.audio import AudioLimits
 from voicebox_e2e.leaks import LeakLimits
+from voicebox_e2e.rows import LANGUAGES
+from voicebox_e2e.speech_check import SpeechSettings
+from voicebox_e2e.speech_score import SpeechLimits
 
 # The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
 # decided by the feature files; this list only catches typos in only/skip.
@@ -60,6 +63,7 @@ class Settings:
     prepare_parallel: int = 3
     stall_seconds: float = 120.0
     status_probe_seconds: float = 0.25  # read /history this often beside the 1 s status stream; 0: off
+    speech: SpeechSettings = SpeechSettings()
     expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
@@ -107,6 +111,15 @@ def _number(name: str, raw: str) -> float:
     return value
 
 
+def _languages(raw: str) -> frozenset[str]:
+    """``asr_languages``: API language codes, comma separated (an empty list: none judged)."""
+    codes = frozenset(c.strip().lower() for c in raw.split(",") if c.strip())
+    unknown = sorted(codes - set(LANGUAGES.values()))
+    if unknown:
+        raise ConfigError(f"asr_languages names unknown language code(s) {', '.join(unknown)}; use the API's codes, such as {', '.join(sorted(LANGUAGES.values()))}.")
+    return codes
+
+
 def _engines(name: str, raw: str) -> frozenset[str]:
     engines = frozenset(e.strip() for e in raw.split(",") if e.strip())
     unknown = sorted(engines - set(API_ENGINES))
@@ -131,7 +144,8 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
         "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
         "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
-        "status_probe_seconds",
+        "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate",
+        "speech_min_language_probability", "bleed_max_correlation",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -189,6 +203,16 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         prepare_parallel=int(parallel_raw),
         stall_seconds=_seconds("stall_seconds", get("stall_seconds", "120")),
         status_probe_seconds=_number("status_probe_seconds", get("status_probe_seconds", "0.25")),
+        speech=SpeechSettings(
+            enabled=_flag("asr", get("asr", "on")),
+            model=get("asr_model", SpeechSettings.model).strip() or SpeechSettings.model,
+            limits=SpeechLimits(
+                max_error_rate=_number("speech_max_error_rate", get("speech_max_error_rate", str(SpeechLimits.max_error_rate))),
+                min_language_probability=_number("speech_min_language_probability", get("speech_min_language_probability", str(SpeechLimits.min_language_probability))),
+                judged_languages=_languages(get("asr_languages", ",".join(sorted(SpeechLimits.judged_languages)))),
+            ),
+            max_bleed_correlation=_number("bleed_max_correlation", get("bleed_max_correlation", str(SpeechSettings.max_bleed_correlation))),
+        ),
         audio=AudioLimits(
             min_rms=_number("audio_min_rms", get("audio_min_rms", str(AudioLimits.min_rms))),
             min_seconds_per_char=_number("audio_min_seconds_per_char", get("audio_min_seconds_per_char", str(AudioLimits.min_seconds_per_char))),

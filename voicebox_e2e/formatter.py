@@ -90,6 +90,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             server=self.finished.get("server", {}),
             profiles_created=self.finished.get("profiles_created", []),
             backend=self.finished.get("backend", {}),
+            speech=self.finished.get("speech") or {},
             prepare=self.finished.get("prepare"),
             results=rows,
             checks=[check_record(s) for s in self.checks if not s.skip_reason],

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from voicebox_e2e.causes import BY_KEY, CAUSES
+from voicebox_e2e.speech_report import speech_banner, speech_line, speech_table
 from voicebox_e2e.perf_report import memory_warnings, perf_changes, perf_changes_markdown, performance_table
 from voicebox_e2e.cells import table_cell
 from voicebox_e2e.redaction import redact, redact_tree
@@ -148,6 +149,7 @@ class RunReport:
     changes: Optional[dict[str, Any]] = None
     backend: dict[str, Any] = field(default_factory=dict)
     prepare: Optional[dict[str, Any]] = None  # the prepare phase's downloads, when it fetched any
+    speech: dict[str, Any] = field(default_factory=dict)  # the speech check (speech_check.describe)
 
     @property
     def simulated(self) -> bool:
@@ -181,6 +183,7 @@ class RunReport:
             "causes": cause_counts(self.results),
             "backend": self.backend,
             "prepare": self.prepare,
+            "speech": self.speech,
             "server": self.server,
             "profiles_created": self.profiles_created,
             "results": self.results,
@@ -200,6 +203,7 @@ def markdown(report: RunReport) -> str:
     problem = report.backend.get("problem")
     if problem:
         lines += [f"> **Wrong backend:** {table_cell(problem, 400)}", ""]
+    lines += speech_banner(report.speech)
     lines += [
         f"- Target: {report.target} — `{report.binary}` ({report.binary_version})",
         f"- Binary size: {report.binary_size_mb if report.binary_size_mb is not None else 'n/a'} MB",
@@ -209,6 +213,8 @@ def markdown(report: RunReport) -> str:
         lines.append(f"- Backend: {backend_line(report.backend)}")
     if report.prepare:
         lines.append(f"- Prepare: {prepare_line(report.prepare)}")
+    if report.speech.get("rows_checked"):
+        lines.append(f"- Speech: {speech_line(report.speech)}")
     counts = report.counts()
     lines += [f"- Result: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[TIMEOUT]} timed out, {counts[NOT_RUN]} not run"]
     by_cause = cause_counts(report.results)
@@ -224,7 +230,10 @@ def markdown(report: RunReport) -> str:
         lines += results_table(report.results)
     performance = performance_table(report.results)
     if performance:
-        lines += ["", "## Performance", "", "Phase times from the status stream (the server reports once a second); RTF = generate / audio seconds; memory = the server's process tree (resident).", ""] + performance
+        lines += ["", "## Performance", "", "Phase times from the first sighting of each status (the status stream, and the status probe every status_probe_seconds); RTF = generate / audio seconds; memory = the server's process tree (resident).", ""] + performance
+    heard = speech_table(report.results)
+    if heard:
+        lines += ["", "## Speech", "", "What the speech recognizer heard in each WAV, against the sentence asked for.", ""] + heard
     warnings = memory_warnings(report.results)
     if warnings:
         lines += ["", "## Memory warnings", ""] + warnings

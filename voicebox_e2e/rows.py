@@ -15,6 +15,7 @@ from voicebox_e2e.audio import AudioLimits, check_wav
 from voicebox_e2e.client import ApiError, Outcome, ProgressWatcher, VoiceboxClient
 from voicebox_e2e.devices import device_loaded
 from voicebox_e2e.performance import MemorySampler, Performance, StatusClock
+from voicebox_e2e.speech_score import Speech
 from voicebox_e2e.status_probe import StatusProbe
 from voicebox_e2e.redaction import redact
 
@@ -77,6 +78,7 @@ class RowResult:
     device: Optional[str] = None  # the torch device the model was loaded on ("cpu", "cuda", "mps")
     performance: Performance = field(default_factory=Performance)
     warnings: list[str] = field(default_factory=list)  # e.g. memory growth under the failure limit
+    speech: Optional[Speech] = None  # what the recognizer heard (speech_check), once checked
     failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
 
     @property
@@ -91,6 +93,10 @@ class RowResult:
     def audio_ok(self) -> bool:
         """The generation completed and its WAV passed every check (whatever else failed)."""
         return self.generation_completed and self.audio_path is not None and self.failure_kind != causes.AUDIO_KIND
+
+    @property
+    def speech_ok(self) -> bool:
+        return self.failure_kind != causes.SPEECH_KIND
 
     @property
     def backend_ok(self) -> bool:

@@ -32,6 +32,7 @@ from voicebox_e2e.previous import PreviousRun
 from voicebox_e2e.report import platform_tag
 from voicebox_e2e.rows import NOT_RUN, FAILED, TIMEOUT, RowBudget, RowResult, RowSpec, placeholder, run_row
 from voicebox_e2e.session import ProfileKey, Session, SessionError, console, reap_stale_servers, utc_stamp
+from voicebox_e2e.speech_check import SpeechCheck
 
 
 PROGRESS_EVERY = 30.0  # seconds between console lines while a row waits on an unchanged status
@@ -73,6 +74,7 @@ class SuiteRun:
         self.devices = DeviceMemory()
         self.leaks = LeakWatch(settings.leaks)
         self.previous = PreviousRun(settings.previous)
+        self.speech = SpeechCheck(settings.speech, settings.reference_wav, echo)
         self._health_read_for_launch = 0
         self._previous_sigterm: Any = None
         # Every setting is checked by now: start the server, then do the rest while it starts.
@@ -269,6 +271,7 @@ class SuiteRun:
             result.fail(causes.BACKEND_KIND, problem)
             result.decide_cause([])
         self.leaks.check(result, session.launches)
+        self.speech.check(result, spec.text, cloned=profile_id == session.profiles.get(ProfileKey("cloned")))
         self.report_row(result)
         if result.status == TIMEOUT and session.running():
             # A generation that never ends holds the server's one-at-a-time queue: every later
@@ -341,6 +344,7 @@ class SuiteRun:
                 },
                 "profiles_created": [] if self.session is None else self.session.profiles_created,
                 "backend": self.backend.to_json(),
+                "speech": self.speech.describe(),
                 "prepare": None if self.prepared is None or not self.prepared.fetches else asdict(PrepareRecord.of(self.prepared, self.prepare_seconds)),
             },
         )

@@ -22,7 +22,7 @@ from fastapi import FastAPI, File, Form, HTTPException, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 
-from voicebox_sim import VERSION, audio, catalogue, hardware
+from voicebox_sim import VERSION, audio, catalogue, hardware, speech
 from voicebox_sim.downloads import Downloads, utcnow
 from voicebox_sim.memory import ModelMemory
 from voicebox_sim.scenario import Scenario
@@ -188,6 +188,12 @@ def _fail_with(state: SimState, gen_id: str, error: str, model_name: str, downlo
     state.store.update("generations", gen_id, status="failed", error=error)
 
 
+def reference_of(state: SimState, profile_id: str) -> Optional[Path]:
+    """The profile's first reference recording on disk (None for a preset profile)."""
+    sample = next((s for s in state.store.all("samples") if s["profile_id"] == profile_id), None)
+    return None if sample is None else state.data_dir / sample["audio_path"]
+
+
 async def run_generation(state: SimState, gen_id: str) -> None:
     row = state.store.get("generations", gen_id)
     if row is None:
@@ -232,7 +238,12 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         seconds = audio.speech_duration(row["text"])
         await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))
         state.memory.generated(fault.leak_mb_per_generation)
-        wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
+        spoken = None if fault.wav == "silent" else speech.speak(row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"]))
+        if spoken is None:  # silence asked for, or no eSpeak NG here: the voiced buzz of the text's length
+            wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
+        else:
+            wav = speech.wav_bytes(spoken, seconds)
+            seconds = max(seconds, round(len(spoken) / speech.SAMPLE_RATE, 3))
         if fault.wav == "empty":
             wav = b""
         elif fault.wav == "corrupt":

@@ -43,6 +43,8 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     leak_mb_per_generation = 40    # more memory kept after every generation, never freed
     rtf = 0.5                      # "generating" lasts rtf x the audio's seconds (real-time factor)
     download_stall_at = 0.4        # its download's bytes stop at this fraction, status "downloading"
+    speech = "babble"              # "babble" | "wrong_language" | "truncated" | "reference_tail": the
+                                   # WAV is speech, but not the right words (see voicebox_sim/speech.py)
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from voicebox_sim.catalogue import MODELS_BY_NAME, TTS_MODEL_NAMES
+from voicebox_sim.speech import SPEECH_FAULTS
 
 SCENARIO_ENV = "VOICEBOX_SIM_SCENARIO"
 
@@ -75,6 +78,7 @@ class ModelFault:
     leak_mb_per_generation: float = 0.0
     rtf: Optional[float] = None
     download_stall_at: Optional[float] = None
+    speech: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
         fault = ModelFault(**_build(ModelFault, spec, f'{source} [models."{name}"]'))
         if fault.wav is not None and fault.wav not in _WAV_FAULTS:
             raise ScenarioError(f"{source}: wav must be one of {sorted(_WAV_FAULTS)}, not {fault.wav!r}.")
+        if fault.speech is not None and fault.speech not in SPEECH_FAULTS:
+            raise ScenarioError(f"{source}: speech must be one of {list(SPEECH_FAULTS)}, not {fault.speech!r}.")
         if fault.sse is not None and fault.sse not in _SSE_FAULTS:
             raise ScenarioError(f"{source}: sse must be one of {sorted(_SSE_FAULTS)}, not {fault.sse!r}.")
         faults[name] = fault

@@ -1,0 +1,105 @@
+"""Does it say the words? behave runs against the simulator, which speaks the sentence with
+eSpeak NG, and the bundled whisper-base hears every completed row. Each speech fault the
+simulator can be told to make fails its row with cause audio and a sentence a person understands;
+a recognizer that cannot be loaded never lets a row pass silently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_suite
+
+SPEECH_ON = ("-D", "asr=on")
+KOKORO_QWEN = ("-D", "only=kokoro,qwen")
+
+
+def test_the_sentence_is_heard_in_every_english_row(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, *SPEECH_ON, *KOKORO_QWEN, scenario="generate_seconds = 1.0\n")
+    assert run.code == 0, run.proc.stdout[-3000:]
+    for row in run.rows().values():
+        speech = row["speech"]
+        assert row["status"] == "passed" and speech["checked"] and speech["words_judged"]
+        assert speech["language"] == "en" and speech["error_rate"] <= 0.5, speech
+        assert "fox" in speech["transcript"].lower() and "lazy dog" in speech["transcript"].lower()
+        # the recognizer's seconds (about 2 s here) are its own: the row's generation phase is the
+        # simulator's 1.0 s, give or take a status probe and the WAV's writing
+        assert speech["seconds"] > 0 and 1.0 - 0.1 <= row["performance"]["generate_seconds"] <= 1.0 + 0.6
+    cloned = run.rows()["1"]["speech"]["bleed_correlation"]
+    assert cloned is not None and cloned < 0.5  # the cloned row's start is not the reference's tail
+    assert run.rows()["10"]["speech"]["bleed_correlation"] is None  # a preset voice has no reference
+    report = run.report["speech"]
+    assert report["rows_checked"] == 3 and report["not_checked"] is None and report["recognizer_seconds"] > 0
+    assert "## Speech" in run.markdown and "- Speech: 3 rows heard by bundled" in run.markdown
+    heard = [a for a in _allure_attachments(run.output_dir) if a["name"] == "heard (speech check)"]
+    assert len(heard) == 3
+    run.assert_clean()
+
+
+def test_each_speech_fault_fails_its_row_with_a_sentence(tmp_path: Path) -> None:
+    faults = (
+        '[models."kokoro"]\nspeech = "babble"\n'
+        '[models."qwen-tts-1.7B"]\nspeech = "reference_tail"\n'
+        '[models."qwen-tts-0.6B"]\nspeech = "truncated"\n'
+        '[models."luxtts"]\nspeech = "wrong_language"\n'
+    )
+    run = run_suite(tmp_path, *SPEECH_ON, "-D", "only=kokoro,qwen,luxtts", scenario=faults)
+    rows = run.rows()
+    assert {row["cause"] for row in rows.values()} == {"audio"} and run.code != 0
+    assert rows["1"]["error"].startswith("the last 1.5 s of the reference recording is at the start of the output (correlation 1.00")
+    assert rows["2"]["error"].startswith("the last ") and "of 9 words are missing" in rows["2"]["error"]
+    assert rows["5"]["error"].startswith("unintelligible: WER ") and "(it sounds most like German" in rows["5"]["error"]
+    assert rows["10"]["error"].startswith("unintelligible: WER")
+    # the WAV itself was fine: only the speech step failed
+    assert all(row["audio_path"] and row["server_status"] == "completed" for row in rows.values())
+    failed_steps = {step["name"] for result in _allure_tests(run.output_dir) for step in result["steps"] if step["status"] == "failed"}
+    assert failed_steps == {"And it says the sentence it was given"}, failed_steps
+    run.assert_clean()
+
+
+def test_english_spoken_for_spanish_is_the_wrong_language(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, *SPEECH_ON, "-D", "only=kokoro", tags="@multilingual", scenario='[models."kokoro"]\nspeech = "wrong_language"\n')
+    spanish = run.rows()["M37"]
+    assert spanish["status"] == "failed" and spanish["cause"] == "audio"
+    assert spanish["error"] == "spoke English, asked for Spanish", spanish["speech"]
+    assert spanish["speech"]["words_judged"] is False and spanish["speech"]["language_probability"] >= 0.8
+
+
+def test_the_other_languages_are_heard_for_their_language_only(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, *SPEECH_ON, "-D", "only=kokoro", tags="@multilingual", scenario="")
+    assert run.code == 0, [(r["row"], r["error"]) for r in run.rows().values()]
+    for row in run.rows().values():
+        assert row["speech"]["checked"] and not row["speech"]["words_judged"] and row["speech"]["transcript"] is None
+        assert "language only" in row["speech"]["note"]
+
+
+def test_a_recognizer_that_cannot_load_is_said_on_every_row_and_in_the_header(tmp_path: Path) -> None:
+    empty = tmp_path / "not-a-model"
+    empty.mkdir()
+    run = run_suite(tmp_path, *SPEECH_ON, "-D", f"asr_model={empty}", *KOKORO_QWEN, scenario="")
+    assert run.code == 0  # the WAV checks still decide; the speech is reported as not checked
+    for row in run.rows().values():
+        assert row["speech"]["checked"] is False and row["speech"]["note"].startswith("speech not checked: the speech recognizer model")
+    reason = run.report["speech"]["not_checked"]
+    assert reason and str(empty) in reason
+    assert "> **Speech not checked**" in run.markdown
+    assert run.proc.stderr.count("Speech not checked:") == 1  # said once, on the console
+
+
+def test_asr_off_is_said_in_the_header(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "asr=off", "-D", "only=kokoro", scenario="")
+    assert run.rows()["10"]["speech"] == {**run.rows()["10"]["speech"], "checked": False, "note": "speech not checked (asr=off)"}
+    assert "> **Speech not checked** (asr=off)" in run.markdown
+
+
+def _allure_tests(output_dir: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in (output_dir / "allure-results").glob("*-result.json")]
+
+
+def _allure_attachments(output_dir: Path) -> list[dict]:  # type: ignore[type-arg]
+    found: list[dict] = []  # type: ignore[type-arg]
+    for result in _allure_tests(output_dir):
+        found += result.get("attachments", [])
+        for step in result.get("steps", []):
+            found += step.get("attachments", [])
+    return found

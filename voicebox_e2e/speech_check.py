@@ -1,0 +1,96 @@
+"""The speech check of each completed row: does its WAV say the sentence, in the language asked,
+whole, and without the reference recording's tail in front?
+
+It runs after the row's timings are taken, so the recognizer's time never counts as the model's.
+A recognizer that cannot be loaded is said once on the console, and every row then carries
+"speech not checked" with the reason (the reports' header says it too): it never passes silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from voicebox_e2e import causes
+from voicebox_e2e.bleed import TAIL_SECONDS, bleed_correlation
+from voicebox_e2e.recognizer import Recognizer, RecognizerUnavailable
+from voicebox_e2e.rows import RowResult
+from voicebox_e2e.speech_score import Speech, SpeechLimits, score
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """``asr``, ``asr_model``, the thresholds (``speech_*``, ``asr_languages``) and the bleed limit."""
+
+    enabled: bool = True
+    model: str = "bundled"
+    limits: SpeechLimits = SpeechLimits()
+    # The reference tail found at the output's start at least this well: bleed. A pasted tail
+    # scores about 1.0, unrelated speech under 0.5.
+    max_bleed_correlation: float = 0.7
+
+
+class SpeechCheck:
+    def __init__(self, settings: SpeechSettings, reference_wav: Path, echo: Callable[[str], None]) -> None:
+        self.settings = settings
+        self.reference_wav = reference_wav
+        self.echo = echo
+        self.recognizer = Recognizer(settings.model)
+        self.unavailable: Optional[str] = None  # why the recognizer could not be loaded
+        self.rows_checked = 0
+        self.seconds = 0.0
+
+    def describe(self) -> dict[str, Any]:
+        """The run-level record: what checked the speech, or why nothing did."""
+        return {
+            "asr": "on" if self.settings.enabled else "off",
+            "model": self.settings.model,
+            "judged_languages": sorted(self.settings.limits.judged_languages),
+            "max_error_rate": self.settings.limits.max_error_rate,
+            "not_checked": self.not_checked(),
+            "rows_checked": self.rows_checked,
+            "recognizer_seconds": round(self.seconds, 2),
+            "recognizer_load_seconds": round(self.recognizer.load_seconds, 2),
+        }
+
+    def not_checked(self) -> Optional[str]:
+        if not self.settings.enabled:
+            return "asr=off"
+        return self.unavailable
+
+    def check(self, result: RowResult, text: str, cloned: bool) -> None:
+        """Score a row whose WAV passed its checks; fail it (cause audio) when it says the wrong thing."""
+        if not result.passed or result.audio_path is None:
+            return
+        if not self.settings.enabled:
+            result.speech = Speech(False, note="speech not checked (asr=off)")
+            return
+        speech = result.speech = self._hear(Path(result.audio_path), result.language, text)
+        if not speech.checked:
+            return
+        if cloned and self.reference_wav.is_file():
+            speech.bleed_correlation = bleed_correlation(Path(result.audio_path), self.reference_wav)
+            if speech.bleed_correlation is not None and speech.bleed_correlation >= self.settings.max_bleed_correlation and speech.problem is None:
+                speech.problem = (
+                    f"the last {TAIL_SECONDS:g} s of the reference recording is at the start of the output "
+                    f"(correlation {speech.bleed_correlation:.2f})"
+                )
+        if speech.problem is not None:
+            result.fail(causes.SPEECH_KIND, speech.problem)
+            result.decide_cause([])
+
+    def _hear(self, wav: Path, language: str, text: str) -> Speech:
+        if self.unavailable is not None:
+            return Speech(False, note=f"speech not checked: {self.unavailable}")
+        try:
+            heard = self.recognizer.hear(wav, words=language in self.settings.limits.judged_languages)
+        except RecognizerUnavailable as exc:
+            self.unavailable = str(exc)
+            self.echo(f"Speech not checked: {exc}")
+            return Speech(False, note=f"speech not checked: {exc}")
+        except Exception as exc:  # the recognizer failed on this WAV alone: say so on this row
+            return Speech(False, note=f"speech not checked: the recognizer failed on this WAV ({exc.__class__.__name__}: {exc})")
+        self.rows_checked += 1
+        self.seconds += heard.seconds
+        return score(text, language, heard, self.settings.limits)

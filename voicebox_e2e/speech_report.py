@@ -1,0 +1,61 @@
+"""The speech check in the Markdown report: a banner when nothing checked the speech, a line in
+the header, and a table of what the recognizer heard for each row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voicebox_e2e.cells import table_cell
+
+
+def speech_banner(speech: dict[str, Any]) -> list[str]:
+    """The header's warning when the rows' speech was not checked (never a silent pass)."""
+    reason = speech.get("not_checked")
+    if not speech or not reason:
+        return []
+    return [f"> **Speech not checked** ({table_cell(reason, 300)}): rows passed on their WAV checks alone.", ""]
+
+
+def speech_line(speech: dict[str, Any]) -> str:
+    judged = ", ".join(speech.get("judged_languages") or []) or "none"
+    return (
+        f"{speech.get('rows_checked', 0)} rows heard by {table_cell(speech.get('model'))} "
+        f"(words judged in: {table_cell(judged)}; WER/CER limit {speech.get('max_error_rate')}), "
+        f"{speech.get('recognizer_seconds', 0)} s in all, not counted in the rows' times"
+    )
+
+
+def speech_table(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per row the recognizer heard: the transcript, the language and the score."""
+    heard = [r for r in rows if (r.get("speech") or {}).get("checked")]
+    if not heard:
+        return []
+    lines = ["| # | Engine | Lang | Heard | Detected | WER/CER | Verdict |", "|---|--------|------|-------|----------|---------|---------|"]
+    for row in heard:
+        speech = row["speech"]
+        detected = f"{speech.get('language') or '?'} {speech.get('language_probability') or 0:.2f}"
+        rate = "" if speech.get("error_rate") is None else f"{speech['metric'].upper()} {speech['error_rate']:.2f}"
+        verdict = speech.get("problem") or speech.get("note") or "says the sentence"
+        lines.append(
+            f"| {table_cell(row['row'])} | {table_cell(row['engine'])} | {table_cell(row.get('language') or 'en')} | "
+            f"{table_cell(speech.get('transcript') or '—', 160)} | {table_cell(detected)} | {rate} | {table_cell(verdict, 200)} |"
+        )
+    return lines
+
+
+def speech_text(speech: dict[str, Any]) -> str:
+    """One row's speech check as plain text (the Allure attachment under the audio player)."""
+    if not speech.get("checked"):
+        return str(speech.get("note") or "speech not checked")
+    heard = (speech.get("transcript") or "(nothing)") if speech.get("words_judged") else "(only the language was named)"
+    lines = [f"Heard: {heard}"]
+    lines.append(f"Language: {speech.get('language') or '?'} (probability {speech.get('language_probability')})")
+    if speech.get("error_rate") is not None:
+        lines.append(f"{str(speech.get('metric')).upper()}: {speech['error_rate']:.3f}")
+    if speech.get("bleed_correlation") is not None:
+        lines.append(f"Reference tail at the start: correlation {speech['bleed_correlation']:.3f}")
+    lines.append(f"Verdict: {speech.get('problem') or 'says the sentence'}")
+    if speech.get("note"):
+        lines.append(f"Note: {speech['note']}")
+    lines.append(f"Recognizer time: {speech.get('seconds')} s (not in the row's timings)")
+    return "\n".join(lines) + "\n"

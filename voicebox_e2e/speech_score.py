@@ -1,0 +1,138 @@
+"""Does the WAV say the sentence? Scoring what the recognizer heard against what the row asked.
+
+Both texts are normalised alike (Unicode NFKC, case folded, punctuation and symbols dropped,
+whitespace collapsed). The error rate is the word error rate, or the character error rate for
+Chinese, Japanese and Korean (written without spaces between words).
+
+A row's words are judged only in the languages the recognizer is trusted with (``asr_languages``:
+English for the bundled whisper-base, which misreads most other languages even from clean
+speech). In the others the recognizer only names the language, and the row fails when it heard
+English spoken for another language: the fallback Voicebox users met (contract section 9).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import Any, Optional, Sequence
+
+CHARACTER_LANGUAGES = frozenset({"zh", "ja", "ko"})
+LANGUAGE_NAMES = {
+    "en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "de": "German", "fr": "French",
+    "ru": "Russian", "pt": "Portuguese", "es": "Spanish", "it": "Italian", "he": "Hebrew", "ar": "Arabic",
+    "da": "Danish", "el": "Greek", "fi": "Finnish", "hi": "Hindi", "ms": "Malay", "nl": "Dutch",
+    "no": "Norwegian", "nn": "Norwegian", "pl": "Polish", "sv": "Swedish", "sw": "Swahili", "tr": "Turkish",
+    # what whisper-base took eSpeak NG's and babbled speech for
+    "th": "Thai", "la": "Latin", "id": "Indonesian", "cs": "Czech", "ka": "Georgian", "uk": "Ukrainian",
+}
+
+
+@dataclass(frozen=True)
+class SpeechLimits:
+    """The speech check's thresholds; each is a setting (see behave.ini)."""
+
+    # Word (character) error rate above this: unintelligible. Real Voicebox Kokoro speech of the
+    # fox sentence scored 0.0 with whisper-base; a robotic eSpeak NG reading 0.11-0.22.
+    max_error_rate: float = 0.5
+    # Another language detected at least this sure: the wrong language. eSpeak NG's Japanese
+    # was taken for English at 0.66 by whisper-base; real English speech scores 0.9 and more.
+    min_language_probability: float = 0.8
+    judged_languages: frozenset[str] = frozenset({"en"})
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the recognizer made of one WAV (``text`` None: it only named the language)."""
+
+    text: Optional[str]
+    language: Optional[str]
+    probability: Optional[float]
+    seconds: float
+
+
+@dataclass
+class Speech:
+    """The speech check of one row, as the reports show it."""
+
+    checked: bool
+    words_judged: bool = False
+    transcript: Optional[str] = None
+    language: Optional[str] = None  # as detected
+    language_probability: Optional[float] = None
+    metric: Optional[str] = None  # "wer" or "cer"
+    error_rate: Optional[float] = None
+    seconds: Optional[float] = None  # the recognizer's time for this row (not in the row's timings)
+    problem: Optional[str] = None  # the sentence a failed row carries
+    note: Optional[str] = None  # what was not checked, and why
+    bleed_correlation: Optional[float] = None  # cloned rows: the reference tail's match at the start
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normalise(text: str) -> str:
+    kept = []
+    for char in unicodedata.normalize("NFKC", text).casefold():
+        kept.append(" " if unicodedata.category(char)[0] in "PSZC" else char)
+    return " ".join("".join(kept).split())
+
+
+def units(text: str, language: str) -> list[str]:
+    """Words, or characters (spaces dropped) for Chinese, Japanese and Korean."""
+    clean = normalise(text)
+    return list(clean.replace(" ", "")) if language in CHARACTER_LANGUAGES else clean.split()
+
+
+def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def error_rate(reference: Sequence[str], heard: Sequence[str]) -> float:
+    return edit_distance(reference, heard) / max(1, len(reference))
+
+
+def missing_tail(reference: Sequence[str], heard: Sequence[str], limits: SpeechLimits) -> Optional[int]:
+    """How many of the sentence's last units are missing, when what was heard is its beginning
+    (within ``max_error_rate``) and at least two units and a fifth of it are gone; else None."""
+    if not heard or len(reference) < 3:
+        return None
+    best = min(range(1, len(reference) + 1), key=lambda k: (error_rate(reference[:k], heard), -k))
+    missing = len(reference) - best
+    if missing >= max(2, len(reference) // 5) and error_rate(reference[:best], heard) <= limits.max_error_rate:
+        return missing
+    return None
+
+
+def language_name(code: Optional[str]) -> str:
+    return LANGUAGE_NAMES.get(code or "", code or "an unknown language")
+
+
+def score(text: str, language: str, heard: Heard, limits: SpeechLimits) -> Speech:
+    """The row's speech, with ``problem`` set when it fails."""
+    probability = None if heard.probability is None else round(heard.probability, 3)
+    speech = Speech(True, heard.text is not None, None if heard.text is None else heard.text.strip(), heard.language, probability, seconds=heard.seconds)
+    quoted = "nothing" if not speech.transcript else f"'{speech.transcript[:120]}'"
+    sure = (heard.probability or 0.0) >= limits.min_language_probability
+    if heard.text is None:  # the language alone: only English spoken for another language fails
+        speech.note = f"words not judged in {language_name(language)} (asr_languages); language only"
+        if language != "en" and heard.language == "en" and sure:
+            speech.problem = f"spoke English, asked for {language_name(language)}"
+        return speech
+    reference, said = units(text, language), units(heard.text, language)
+    speech.metric = "cer" if language in CHARACTER_LANGUAGES else "wer"
+    speech.error_rate = round(error_rate(reference, said), 3)
+    unit = "characters" if language in CHARACTER_LANGUAGES else "words"
+    if heard.language not in (None, language) and sure and not (language == "no" and heard.language == "nn"):
+        speech.problem = f"spoke {language_name(heard.language)}, asked for {language_name(language)} (heard {quoted})"
+    elif (missing := missing_tail(reference, said, limits)) is not None:
+        speech.problem = f"the last {missing} of {len(reference)} {unit} are missing (heard {quoted})"
+    elif speech.error_rate > limits.max_error_rate:
+        sounds = "" if heard.language in (None, language) else f" (it sounds most like {language_name(heard.language)}, probability {probability:.2f})"
+        speech.problem = f"unintelligible: {speech.metric.upper()} {speech.error_rate:.2f}, heard {quoted}{sounds}"
+    return speech

@@ -1,0 +1,166 @@
+"""Real, intelligible speech for completed generations: eSpeak NG (through the package index's
+``espeakng-loader``, driven with ctypes), the requested text in the requested language, 24 kHz
+mono 16-bit like the real server, deterministic for a seed (the seed sets the pitch).
+
+The per-model ``speech`` faults produce what Voicebox users reported: ``babble`` (speech-like,
+not the words), ``wrong_language`` (the English pipeline used for another language; German
+for an English row), ``truncated`` (the sentence's last words missing) and ``reference_tail``
+(the end of the reference recording pasted in front of the output). Without eSpeak NG the
+simulator falls back to a voiced buzz of the sentence's length.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import random
+import threading
+import wave
+from array import array
+from pathlib import Path
+from typing import Any, Optional
+
+SAMPLE_RATE = 24_000
+ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
+GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
+# The API's language codes, as eSpeak NG names its voices.
+VOICES = {"zh": "cmn", "no": "nb"}
+SPEECH_FAULTS = ("babble", "wrong_language", "truncated", "reference_tail")
+# eSpeak NG's Japanese voice reads kana only (kanji come out as their names, three times too
+# long): the matrix's Japanese sentence is read from its kana.
+READINGS = {"素早い茶色の狐がのろまな犬を飛び越える。": "すばやい ちゃいろの きつねが のろまな いぬを とびこえる。"}
+
+_AUDIO_OUTPUT_SYNCHRONOUS = 0x02
+_POS_CHARACTER = 1
+_CHARS_UTF8 = 1
+_PARAM_RATE, _PARAM_PITCH = 1, 3
+_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+
+class Espeak:
+    """One eSpeak NG library in this process (it keeps global state: one synthesis at a time)."""
+
+    def __init__(self) -> None:
+        import espeakng_loader
+
+        self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        self.rate = int(self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0))
+        if self.rate <= 0:
+            raise OSError("eSpeak NG did not initialise")
+        self._chunks: list[bytes] = []
+        self._callback = _CALLBACK(self._collect)  # kept referenced: eSpeak calls it later
+        self.lib.espeak_SetSynthCallback(self._callback)
+        self._lock = threading.Lock()
+        self.words_per_minute = 165
+
+    def _collect(self, wav: Any, samples: int, events: Any) -> int:
+        if samples > 0:
+            self._chunks.append(ctypes.string_at(wav, samples * 2))
+        return 0
+
+    def say(self, text: str, language: str, pitch: int) -> "array[int]":
+        """16-bit samples at ``self.rate``."""
+        with self._lock:
+            self._chunks = []
+            self.lib.espeak_SetVoiceByName(VOICES.get(language, language).encode())
+            self.lib.espeak_SetParameter(_PARAM_PITCH, pitch, 0)
+            self.lib.espeak_SetParameter(_PARAM_RATE, self.words_per_minute, 0)
+            data = text.encode("utf-8")
+            self.lib.espeak_Synth(ctypes.c_char_p(data), ctypes.c_size_t(len(data) + 1), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            self.lib.espeak_Synchronize()
+            return array("h", b"".join(self._chunks))
+
+
+_espeak: Optional[Espeak] = None
+
+
+def espeak() -> Optional[Espeak]:
+    """The process's eSpeak NG, or None where it cannot be loaded (the simulator then buzzes)."""
+    global _espeak
+    if _espeak is None:
+        try:
+            _espeak = Espeak()
+        except (ImportError, OSError):
+            return None
+    return _espeak
+
+
+def resample(samples: "array[int]", rate: int, target: int = SAMPLE_RATE) -> "array[int]":
+    """Linear interpolation to ``target`` Hz."""
+    if rate == target or not samples:
+        return samples
+    count = int(len(samples) * target / rate)
+    out = array("h", bytes(2 * count))
+    step = rate / target
+    last = len(samples) - 1
+    for i in range(count):
+        position = i * step
+        left = int(position)
+        right = min(left + 1, last)
+        fraction = position - left
+        out[i] = int(samples[left] * (1.0 - fraction) + samples[right] * fraction)
+    return out
+
+
+def babble(text: str, seed: Optional[int]) -> str:
+    """As many made-up words as the text has, from its own letters' sounds: speech, not the words."""
+    rng = random.Random(f"babble:{seed}:{text}")
+    syllables = ["ba", "lo", "ki", "mu", "re", "to", "na", "shi", "du", "pe", "go", "va"]
+    return " ".join("".join(rng.choice(syllables) for _ in range(2)) for _ in text.split())
+
+
+def truncated(text: str) -> str:
+    """The first half of the words (rounded up): the rest are missing."""
+    words = text.split()
+    return " ".join(words[: (len(words) + 1) // 2])
+
+
+def reference_tail(path: Optional[Path], seconds: float = 1.5) -> "array[int]":
+    """The last ``seconds`` of a reference recording, as 24 kHz samples (empty if unreadable)."""
+    if path is None or not path.is_file():
+        return array("h")
+    try:
+        with wave.open(str(path), "rb") as wav:
+            rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
+            raw = wav.readframes(wav.getnframes())
+    except (wave.Error, EOFError):
+        return array("h")
+    if width != 2:
+        return array("h")
+    pcm = array("h", raw[: len(raw) - len(raw) % 2])[::channels]
+    return resample(pcm[-int(seconds * rate):], rate)
+
+
+def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Path] = None) -> "Optional[array[int]]":
+    """The generation's speech at 24 kHz (None when eSpeak NG is not available)."""
+    engine = espeak()
+    if engine is None:
+        return None
+    pitch = 35 + (seed or 0) % 30
+    text = READINGS.get(text.strip(), text)
+    if fault == "babble":
+        samples = engine.say(babble(text, seed), language, pitch)
+    elif fault == "wrong_language":  # the English pipeline for another language; German for English
+        samples = engine.say(ENGLISH_FOX, "en", pitch) if language != "en" else engine.say(GERMAN_FOX, "de", pitch)
+    elif fault == "truncated":
+        samples = engine.say(truncated(text), language, pitch)
+    else:
+        samples = engine.say(text, language, pitch)
+    speech = resample(samples, engine.rate)
+    if fault == "reference_tail":
+        speech = reference_tail(reference) + speech
+    return speech
+
+
+def wav_bytes(samples: "array[int]", seconds: float = 0.0) -> bytes:
+    """A WAV of the samples, padded with silence to at least ``seconds``."""
+    missing = int(seconds * SAMPLE_RATE) - len(samples)
+    if missing > 0:
+        samples = samples + array("h", bytes(2 * missing))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(samples.tobytes())
+    return buffer.getvalue()
