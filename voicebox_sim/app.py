@@ -243,7 +243,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
         else:
             wav = speech.wav_bytes(spoken, seconds)
-            seconds = max(seconds, round(len(spoken) / speech.SAMPLE_RATE, 3))
+            seconds = max(seconds, round(len(spoken) / audio.SAMPLE_RATE, 3))
         if fault.wav == "empty":
             wav = b""
         elif fault.wav == "corrupt":

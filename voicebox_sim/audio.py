@@ -37,6 +37,11 @@ def synthesize(text: str, seed: Optional[int], silent: bool = False) -> bytes:
             envelope = 0.5 - 0.5 * math.cos(two_pi * syllable_hz * t)
             value = sum(a * math.sin(two_pi * f * t) for f, a in partials)
             samples[i] = int(max(-1.0, min(1.0, 0.2 * envelope * value)) * 32767)
+    return pcm_wav(samples)
+
+
+def pcm_wav(samples: "array[int]") -> bytes:
+    """A WAV of 16-bit samples, 24 kHz mono like the real server's."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)

@@ -12,7 +12,6 @@ simulator falls back to a voiced buzz of the sentence's length.
 from __future__ import annotations
 
 import ctypes
-import io
 import random
 import threading
 import wave
@@ -20,7 +19,8 @@ from array import array
 from pathlib import Path
 from typing import Any, Optional
 
-SAMPLE_RATE = 24_000
+from voicebox_sim.audio import SAMPLE_RATE, pcm_wav
+
 ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
 GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
 # The API's language codes, as eSpeak NG names its voices.
@@ -157,10 +157,4 @@ def wav_bytes(samples: "array[int]", seconds: float = 0.0) -> bytes:
     missing = int(seconds * SAMPLE_RATE) - len(samples)
     if missing > 0:
         samples = samples + array("h", bytes(2 * missing))
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        out.writeframes(samples.tobytes())
-    return buffer.getvalue()
+    return pcm_wav(samples)
