@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,9 @@ def test_the_probe_sees_the_end_before_the_stream_does(tmp_path: Path) -> None:
     assert 0.6 - 0.1 <= perf["generate_seconds"] <= 0.6 + 0.6
     assert slow["performance"]["generate_seconds"] is None  # the stream never showed "generating"
     assert fast["statuses_seen"][-1] == "completed" and fast["reconnects"] == 0
+    # the probe read the record about nine times; the row's API exchanges show the one that ended it
+    exchanges = [a["name"] for result in _allure_results(probed.output_dir) for step in result["steps"] for a in step.get("attachments", [])]
+    assert len([name for name in exchanges if " GET /history/" in name]) == 1, exchanges
     probed.assert_clean()
 
 
@@ -46,3 +50,7 @@ def test_a_failure_the_probe_reads_keeps_the_servers_words(tmp_path: Path) -> No
     assert row["elapsed_seconds"] < 2.0  # not the stream's 3 s
     assert run.code != 0
     run.assert_clean()
+
+
+def _allure_results(output_dir: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in (output_dir / "allure-results").glob("*-result.json")]

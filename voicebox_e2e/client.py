@@ -140,16 +140,18 @@ class VoiceboxClient:
 
     # -- plain calls ---------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> requests.Response:
-        """One request, recorded (with a readable stand-in for binary bodies) for the report."""
+    def _send(self, method: str, path: str, body: Optional[dict[str, Any]] = None, record: bool = True, **kwargs: Any) -> requests.Response:
+        """One request, recorded (with a readable stand-in for binary bodies) for the report
+        unless ``record`` is False (a poll repeated many times a row)."""
         answer = self.http.request(method, self.base_url + path, json=body, timeout=kwargs.pop("timeout", self.timeout), **kwargs)
-        textual = "json" in answer.headers.get("content-type", "") or answer.status_code != 200
-        shown = answer.text if textual else f"<{len(answer.content)} bytes of {answer.headers.get('content-type', '?')}>"
-        self.exchanges.append(Exchange(method, path, None if body is None else json.dumps(body), answer.status_code, shown))
+        if record:
+            textual = "json" in answer.headers.get("content-type", "") or answer.status_code != 200
+            shown = answer.text if textual else f"<{len(answer.content)} bytes of {answer.headers.get('content-type', '?')}>"
+            self.exchanges.append(Exchange(method, path, None if body is None else json.dumps(body), answer.status_code, shown))
         return answer
 
-    def _call(self, method: str, path: str, *, body: Optional[dict[str, Any]] = None, **kwargs: Any) -> requests.Response:
-        answer = self._send(method, path, body, **kwargs)
+    def _call(self, method: str, path: str, *, body: Optional[dict[str, Any]] = None, record: bool = True, **kwargs: Any) -> requests.Response:
+        answer = self._send(method, path, body, record, **kwargs)
         if answer.status_code != 200:
             raise ApiError(method, path, answer.status_code, answer.text)
         return answer
@@ -216,8 +218,8 @@ class VoiceboxClient:
     def generate(self, body: dict[str, Any]) -> dict[str, Any]:
         return dict(self._call("POST", "/generate", body=body).json())
 
-    def history(self, generation_id: str) -> dict[str, Any]:
-        return dict(self._call("GET", f"/history/{generation_id}").json())
+    def history(self, generation_id: str, record: bool = True) -> dict[str, Any]:
+        return dict(self._call("GET", f"/history/{generation_id}", record=record).json())
 
     def audio(self, generation_id: str) -> bytes:
         return bytes(self._call("GET", f"/audio/{generation_id}", timeout=60.0).content)

@@ -53,12 +53,21 @@ class StatusProbe:
 
     def _watch(self) -> None:
         while not self._stop.wait(self.interval):
-            try:
-                record = self.client.history(self.generation_id)
+            try:  # not in the row's API exchanges: a long generation would list hundreds
+                record = self.client.history(self.generation_id, record=False)
             except (ApiError, requests.RequestException, ValueError):
                 continue  # not there yet, or a hiccup: the stream is still the main source
             self.saw(str(record.get("status")))
             if record.get("status") in TERMINAL_STATUSES:
                 self._terminal = {key: record.get(key) for key in EVENT_FIELDS}
                 self.client.close_streams(f"/generate/{self.generation_id}/status")
+                self._record_the_end()
                 return
+
+    def _record_the_end(self) -> None:
+        """Read the terminal record once more, into the row's API exchanges: the report shows
+        what ended the wait."""
+        try:
+            self.client.history(self.generation_id)
+        except (ApiError, requests.RequestException, ValueError):
+            pass
