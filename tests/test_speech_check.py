@@ -42,14 +42,18 @@ def test_each_speech_fault_fails_its_row_with_a_sentence(tmp_path: Path) -> None
         '[models."qwen-tts-1.7B"]\nspeech = "reference_tail"\n'
         '[models."qwen-tts-0.6B"]\nspeech = "truncated"\n'
         '[models."luxtts"]\nspeech = "wrong_language"\n'
+        '[models."chatterbox-tts"]\nspeech = "reference_words"\n'
     )
-    run = run_suite(tmp_path, *SPEECH_ON, "-D", "only=kokoro,qwen,luxtts", scenario=faults)
+    run = run_suite(tmp_path, *SPEECH_ON, "-D", "only=kokoro,qwen,luxtts,chatterbox", scenario=faults)
     rows = run.rows()
     assert {row["cause"] for row in rows.values()} == {"audio"} and run.code != 0
     assert rows["1"]["error"].startswith("the last 1.5 s of the reference recording is at the start of the output (correlation 1.00")
     assert rows["2"]["error"].startswith("the last ") and "of 9 words are missing" in rows["2"]["error"]
     assert rows["5"]["error"].startswith("unintelligible: WER ") and "(it sounds most like German" in rows["5"]["error"]
     assert rows["10"]["error"].startswith("unintelligible: WER")
+    # the reference transcript ends "The sky is clear today."; spoken again in the model's voice
+    assert rows["6"]["error"] == "it starts with the reference recording's last words, 'is clear today', before the sentence", rows["6"]["speech"]
+    assert rows["6"]["speech"]["bleed_correlation"] < 0.5  # not the reference's own samples
     # the WAV itself was fine: only the speech step failed
     assert all(row["audio_path"] and row["server_status"] == "completed" for row in rows.values())
     failed_steps = {step["name"] for result in _allure_tests(run.output_dir) for step in result["steps"] if step["status"] == "failed"}

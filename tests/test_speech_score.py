@@ -6,7 +6,7 @@ eSpeak NG speech (normal and with each speech fault) and of the fox sentence in 
 
 from __future__ import annotations
 
-from voicebox_e2e.speech_score import Heard, SpeechLimits, normalise, score, units
+from voicebox_e2e.speech_score import Heard, SpeechLimits, leaked_words, normalise, score, units
 
 FOX = "The quick brown fox jumps over the lazy dog."
 LIMITS = SpeechLimits()
@@ -64,3 +64,19 @@ def test_a_language_the_recognizer_does_not_judge_is_checked_for_english_only() 
 def test_characters_are_scored_for_chinese_when_its_words_are_judged() -> None:
     speech = score("敏捷的棕色狐狸跳过了那只懒狗。", "zh", heard("敏捷的棕色狐狸跳过了那只狗", "zh", 0.97), LIMITS)
     assert speech.metric == "cer" and speech.error_rate == round(1 / 14, 3) and speech.problem is None
+
+
+REFERENCE = "Hello there. This is a short reference recording for the voice cloning test. The sky is clear today."
+
+
+def test_the_reference_transcripts_last_words_before_the_sentence_are_a_leak() -> None:
+    # Voicebox issues 383 and 604: the end of the reference, spoken again, then the sentence
+    assert leaked_words(REFERENCE, "is clear today. The quick brown fox jumps over the lazy dog.", FOX, "en") == "is clear today"
+    assert leaked_words(REFERENCE, "sky is clear to day the quick round fox dumps over the lazy dog", FOX, "en") == "sky is clear to day"
+
+
+def test_other_words_before_the_sentence_or_none_are_not_a_leak() -> None:
+    assert leaked_words(REFERENCE, "the quick round fox dumps over the lazy dog.", FOX, "en") is None
+    assert leaked_words(REFERENCE, "hello hello the quick brown fox jumps over the lazy dog", FOX, "en") is None
+    assert leaked_words(REFERENCE, "The quick round fox jump.", FOX, "en") is None
+    assert leaked_words(REFERENCE, "", FOX, "en") is None

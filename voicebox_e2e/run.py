@@ -23,7 +23,7 @@ from voicebox_e2e.backend import BackendCheck
 from voicebox_e2e.binary import Target, read_version, resolve_target
 from voicebox_e2e.client import ApiError, Exchange, VoiceboxClient, http_status_in
 from voicebox_e2e.devices import DeviceMemory
-from voicebox_e2e.config import Settings
+from voicebox_e2e.config import Settings, read_reference_text
 from voicebox_e2e.leaks import LeakWatch
 from voicebox_e2e.plan import Key, models_in
 from voicebox_e2e.prepare import Prepared, PrepareRecord, PrepareSettings, prepare
@@ -74,7 +74,7 @@ class SuiteRun:
         self.devices = DeviceMemory()
         self.leaks = LeakWatch(settings.leaks)
         self.previous = PreviousRun(settings.previous)
-        self.speech = SpeechCheck(settings.speech, settings.reference_wav, echo)
+        self.speech = SpeechCheck(settings.speech, settings.reference_wav, read_reference_text(settings), echo)
         self._health_read_for_launch = 0
         self._previous_sigterm: Any = None
         # Every setting is checked by now: start the server, then do the rest while it starts.

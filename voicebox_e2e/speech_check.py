@@ -16,7 +16,7 @@ from voicebox_e2e import causes
 from voicebox_e2e.bleed import TAIL_SECONDS, bleed_correlation
 from voicebox_e2e.recognizer import Recognizer, RecognizerUnavailable
 from voicebox_e2e.rows import RowResult
-from voicebox_e2e.speech_score import Speech, SpeechLimits, score
+from voicebox_e2e.speech_score import Speech, SpeechLimits, leaked_words, score
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,10 @@ class SpeechSettings:
 
 
 class SpeechCheck:
-    def __init__(self, settings: SpeechSettings, reference_wav: Path, echo: Callable[[str], None]) -> None:
+    def __init__(self, settings: SpeechSettings, reference_wav: Path, reference_text: str, echo: Callable[[str], None]) -> None:
         self.settings = settings
         self.reference_wav = reference_wav
+        self.reference_text = reference_text
         self.echo = echo
         self.recognizer = Recognizer(settings.model)
         self.unavailable: Optional[str] = None  # why the recognizer could not be loaded
@@ -69,16 +70,27 @@ class SpeechCheck:
         speech = result.speech = self._hear(Path(result.audio_path), result.language, text)
         if not speech.checked:
             return
-        if cloned and self.reference_wav.is_file():
-            speech.bleed_correlation = bleed_correlation(Path(result.audio_path), self.reference_wav)
-            if speech.bleed_correlation is not None and speech.bleed_correlation >= self.settings.max_bleed_correlation and speech.problem is None:
-                speech.problem = (
-                    f"the last {TAIL_SECONDS:g} s of the reference recording is at the start of the output "
-                    f"(correlation {speech.bleed_correlation:.2f})"
-                )
+        if cloned:
+            self._bleed(speech, Path(result.audio_path), result.language, text)
         if speech.problem is not None:
             result.fail(causes.SPEECH_KIND, speech.problem)
             result.decide_cause([])
+
+    def _bleed(self, speech: Speech, wav: Path, language: str, text: str) -> None:
+        """The reference recording's end in front of the output: its very samples, or its last
+        words spoken again (the way Voicebox users met it)."""
+        if self.reference_wav.is_file():
+            speech.bleed_correlation = bleed_correlation(wav, self.reference_wav)
+        leaked = None if not speech.words_judged else leaked_words(self.reference_text, speech.transcript or "", text, language)
+        if speech.problem is not None:
+            return
+        if speech.bleed_correlation is not None and speech.bleed_correlation >= self.settings.max_bleed_correlation:
+            speech.problem = (
+                f"the last {TAIL_SECONDS:g} s of the reference recording is at the start of the output "
+                f"(correlation {speech.bleed_correlation:.2f})"
+            )
+        elif leaked is not None:
+            speech.problem = f"it starts with the reference recording's last words, '{leaked}', before the sentence"
 
     def _hear(self, wav: Path, language: str, text: str) -> Speech:
         if self.unavailable is not None:

@@ -109,6 +109,24 @@ def missing_tail(reference: Sequence[str], heard: Sequence[str], limits: SpeechL
     return None
 
 
+def leaked_words(reference_text: str, transcript: str, sentence: str, language: str) -> Optional[str]:
+    """The reference recording's last words heard before the sentence (two or more), or None.
+
+    This is how the bleed reaches users (Voicebox issues 383 and 604): the model speaks the end of
+    the reference transcript again, in its own cadence, before the new sentence, so the words
+    show it where the waveform alone need not."""
+    reference, heard, said = units(reference_text, language), units(transcript, language), units(sentence, language)
+    if not reference or not said or len(heard) < len(said):
+        return None
+    start = min(range(len(heard) - len(said) // 2), key=lambda k: (edit_distance(said, heard[k:]), k))
+    before = heard[:start]
+    # compared letter by letter, spaces dropped: a recognizer may split or join words ("to day")
+    letters, tail = "".join(before), "".join(reference)
+    if len(before) < 2 or len(letters) > len(tail) or error_rate(tail[-len(letters):], letters) > 0.25:
+        return None
+    return " ".join(before) if language not in CHARACTER_LANGUAGES else letters
+
+
 def language_name(code: Optional[str]) -> str:
     return LANGUAGE_NAMES.get(code or "", code or "an unknown language")
 

@@ -188,10 +188,10 @@ def _fail_with(state: SimState, gen_id: str, error: str, model_name: str, downlo
     state.store.update("generations", gen_id, status="failed", error=error)
 
 
-def reference_of(state: SimState, profile_id: str) -> Optional[Path]:
-    """The profile's first reference recording on disk (None for a preset profile)."""
+def reference_of(state: SimState, profile_id: str) -> Optional[speech.Reference]:
+    """The profile's first reference recording and its transcript (None for a preset profile)."""
     sample = next((s for s in state.store.all("samples") if s["profile_id"] == profile_id), None)
-    return None if sample is None else state.data_dir / sample["audio_path"]
+    return None if sample is None else speech.Reference(state.data_dir / sample["audio_path"], str(sample.get("reference_text") or ""))
 
 
 async def run_generation(state: SimState, gen_id: str) -> None:

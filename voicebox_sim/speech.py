@@ -5,7 +5,9 @@ mono 16-bit like the real server, deterministic for a seed (the seed sets the pi
 The per-model ``speech`` faults produce what Voicebox users reported: ``babble`` (speech-like,
 not the words), ``wrong_language`` (the English pipeline used for another language; German
 for an English row), ``truncated`` (the sentence's last words missing) and ``reference_tail``
-(the end of the reference recording pasted in front of the output). Without eSpeak NG the
+(the end of the reference recording pasted in front of the output), ``reference_words`` (its
+transcript's last words spoken again before the sentence, as Voicebox issues 383 and 604 describe
+the Qwen engine doing). Without eSpeak NG the
 simulator falls back to a voiced buzz of the sentence's length.
 """
 
@@ -16,6 +18,7 @@ import random
 import threading
 import wave
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -25,7 +28,7 @@ ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
 GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
 # The API's language codes, as eSpeak NG names its voices.
 VOICES = {"zh": "cmn", "no": "nb"}
-SPEECH_FAULTS = ("babble", "wrong_language", "truncated", "reference_tail")
+SPEECH_FAULTS = ("babble", "wrong_language", "truncated", "reference_tail", "reference_words")
 # eSpeak NG's Japanese voice reads kana only (kanji come out as their names, three times too
 # long): the matrix's Japanese sentence is read from its kana.
 READINGS = {"素早い茶色の狐がのろまな犬を飛び越える。": "すばやい ちゃいろの きつねが のろまな いぬを とびこえる。"}
@@ -131,7 +134,19 @@ def reference_tail(path: Optional[Path], seconds: float = 1.5) -> "array[int]":
     return resample(pcm[-int(seconds * rate):], rate)
 
 
-def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Path] = None) -> "Optional[array[int]]":
+@dataclass(frozen=True)
+class Reference:
+    """A cloned profile's reference recording and its transcript."""
+
+    wav: Path
+    text: str
+
+
+def last_words(text: str, count: int = 3) -> str:
+    return " ".join(text.split()[-count:])
+
+
+def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Reference] = None) -> "Optional[array[int]]":
     """The generation's speech at 24 kHz (None when eSpeak NG is not available)."""
     engine = espeak()
     if engine is None:
@@ -144,11 +159,13 @@ def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = 
         samples = engine.say(ENGLISH_FOX, "en", pitch) if language != "en" else engine.say(GERMAN_FOX, "de", pitch)
     elif fault == "truncated":
         samples = engine.say(truncated(text), language, pitch)
+    elif fault == "reference_words" and reference is not None:  # the model speaks them again
+        samples = engine.say(f"{last_words(reference.text)} {text}", language, pitch)
     else:
         samples = engine.say(text, language, pitch)
     speech = resample(samples, engine.rate)
-    if fault == "reference_tail":
-        speech = reference_tail(reference) + speech
+    if fault == "reference_tail" and reference is not None:
+        speech = reference_tail(reference.wav) + speech
     return speech
 
 
