@@ -93,18 +93,16 @@ class Recognizer:
             raise RecognizerUnavailable(f"the speech recognizer model {self.model_setting!r} could not be loaded: {exc.__class__.__name__}: {exc}") from exc
         self.load_seconds = time.monotonic() - started
 
-    def hear(self, wav: Path, words: bool) -> Heard:
-        """Transcribe ``wav`` (the language detected on the way), or with ``words`` False only
-        name its language (one pass of the encoder: a fraction of a transcription's time)."""
+    def hear(self, wav: Path, max_tokens: int = 200) -> Heard:
+        """Transcribe ``wav``, its language detected on the way. Greedy, with no temperature
+        fallback, so the same WAV is heard the same way every time; ``max_tokens`` bounds a
+        recognizer that loops on speech it cannot make out."""
         self.load()
         from faster_whisper import decode_audio
 
         started = time.monotonic()
-        audio = decode_audio(str(wav))
-        if not words:
-            language, probability, _ = self._model.detect_language(audio)
-            return Heard(None, language, probability, round(time.monotonic() - started, 2))
-        # greedy, no temperature fallback: the same WAV is heard the same way every time
-        segments, info = self._model.transcribe(audio, beam_size=1, temperature=0.0, condition_on_previous_text=False)
+        segments, info = self._model.transcribe(
+            decode_audio(str(wav)), beam_size=1, temperature=0.0, condition_on_previous_text=False, max_new_tokens=max_tokens,
+        )
         text = "".join(segment.text for segment in segments)
         return Heard(text.strip(), info.language, info.language_probability, round(time.monotonic() - started, 2))

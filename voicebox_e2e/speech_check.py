@@ -96,7 +96,7 @@ class SpeechCheck:
         if self.unavailable is not None:
             return Speech(False, note=f"speech not checked: {self.unavailable}")
         try:
-            heard = self.recognizer.hear(wav, words=language in self.settings.limits.judged_languages)
+            heard = self.recognizer.hear(wav, max_tokens=2 * len(text) + 40)  # room for the sentence, not for a loop
         except RecognizerUnavailable as exc:
             self.unavailable = str(exc)
             self.echo(f"Speech not checked: {exc}")

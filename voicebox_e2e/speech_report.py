@@ -47,11 +47,11 @@ def speech_text(speech: dict[str, Any]) -> str:
     """One row's speech check as plain text (the Allure attachment under the audio player)."""
     if not speech.get("checked"):
         return str(speech.get("note") or "speech not checked")
-    heard = (speech.get("transcript") or "(nothing)") if speech.get("words_judged") else "(only the language was named)"
-    lines = [f"Heard: {heard}"]
+    lines = [f"Heard: {speech.get('transcript') or '(nothing)'}"]
     lines.append(f"Language: {speech.get('language') or '?'} (probability {speech.get('language_probability')})")
     if speech.get("error_rate") is not None:
-        lines.append(f"{str(speech.get('metric')).upper()}: {speech['error_rate']:.3f}")
+        judged = "" if speech.get("words_judged") else " (not judged in this language)"
+        lines.append(f"{str(speech.get('metric')).upper()}: {speech['error_rate']:.3f}{judged}")
     if speech.get("bleed_correlation") is not None:
         lines.append(f"Reference tail at the start: correlation {speech['bleed_correlation']:.3f}")
     lines.append(f"Verdict: {speech.get('problem') or 'says the sentence'}")

@@ -6,8 +6,8 @@ Chinese, Japanese and Korean (written without spaces between words).
 
 A row's words are judged only in the languages the recognizer is trusted with (``asr_languages``:
 English for the bundled whisper-base, which misreads most other languages even from clean
-speech). In the others the recognizer only names the language, and the row fails when it heard
-English spoken for another language: the fallback Voicebox users met (contract section 9).
+speech). In the others the transcript and its error rate are recorded for people to read, and the
+row fails only when English was heard for another language: the fallback of contract section 9.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ class SpeechLimits:
 
 @dataclass(frozen=True)
 class Heard:
-    """What the recognizer made of one WAV (``text`` None: it only named the language)."""
+    """What the recognizer made of one WAV."""
 
-    text: Optional[str]
+    text: str
     language: Optional[str]
     probability: Optional[float]
     seconds: float
@@ -132,25 +132,26 @@ def language_name(code: Optional[str]) -> str:
 
 
 def score(text: str, language: str, heard: Heard, limits: SpeechLimits) -> Speech:
-    """The row's speech, with ``problem`` set when it fails."""
+    """The row's speech, with ``problem`` set when it fails. In a language whose words are not
+    judged, the transcript and its error rate are recorded for people to read, and only English
+    heard for it fails."""
+    judged = language in limits.judged_languages
+    reference, said = units(text, language), units(heard.text, language)
     probability = None if heard.probability is None else round(heard.probability, 3)
-    speech = Speech(True, heard.text is not None, None if heard.text is None else heard.text.strip(), heard.language, probability, seconds=heard.seconds)
+    speech = Speech(True, judged, heard.text.strip(), heard.language, probability, "cer" if language in CHARACTER_LANGUAGES else "wer",
+                    round(error_rate(reference, said), 3), heard.seconds)
     quoted = "nothing" if not speech.transcript else f"'{speech.transcript[:120]}'"
     sure = (heard.probability or 0.0) >= limits.min_language_probability
-    if heard.text is None:  # the language alone: only English spoken for another language fails
-        speech.note = f"words not judged in {language_name(language)} (asr_languages); language only"
-        if language != "en" and heard.language == "en" and sure:
-            speech.problem = f"spoke English, asked for {language_name(language)}"
-        return speech
-    reference, said = units(text, language), units(heard.text, language)
-    speech.metric = "cer" if language in CHARACTER_LANGUAGES else "wer"
-    speech.error_rate = round(error_rate(reference, said), 3)
     unit = "characters" if language in CHARACTER_LANGUAGES else "words"
-    if heard.language not in (None, language) and sure and not (language == "no" and heard.language == "nn"):
+    if not judged:
+        speech.note = f"words not judged in {language_name(language)} (asr_languages): the transcript is for reading"
+        if language != "en" and heard.language == "en" and sure:
+            speech.problem = f"spoke English, asked for {language_name(language)} (heard {quoted})"
+    elif heard.language not in (None, language) and sure and not (language == "no" and heard.language == "nn"):
         speech.problem = f"spoke {language_name(heard.language)}, asked for {language_name(language)} (heard {quoted})"
     elif (missing := missing_tail(reference, said, limits)) is not None:
         speech.problem = f"the last {missing} of {len(reference)} {unit} are missing (heard {quoted})"
-    elif speech.error_rate > limits.max_error_rate:
+    elif speech.error_rate is not None and speech.error_rate > limits.max_error_rate:
         sounds = "" if heard.language in (None, language) else f" (it sounds most like {language_name(heard.language)}, probability {probability:.2f})"
-        speech.problem = f"unintelligible: {speech.metric.upper()} {speech.error_rate:.2f}, heard {quoted}{sounds}"
+        speech.problem = f"unintelligible: {str(speech.metric).upper()} {speech.error_rate:.2f}, heard {quoted}{sounds}"
     return speech

@@ -238,7 +238,9 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         seconds = audio.speech_duration(row["text"])
         await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))
         state.memory.generated(fault.leak_mb_per_generation)
-        spoken = None if fault.wav == "silent" else speech.speak(row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"]))
+        spoken = None if fault.wav == "silent" else await asyncio.to_thread(
+            speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"])
+        )
         if spoken is None:  # silence asked for, or no eSpeak NG here: the voiced buzz of the text's length
             wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
         else:

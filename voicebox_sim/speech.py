@@ -14,8 +14,10 @@ simulator falls back to a voiced buzz of the sentence's length.
 from __future__ import annotations
 
 import ctypes
+import json
 import random
-import threading
+import subprocess
+import sys
 import wave
 from array import array
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
 # The API's language codes, as eSpeak NG names its voices.
 VOICES = {"zh": "cmn", "no": "nb"}
 SPEECH_FAULTS = ("babble", "wrong_language", "truncated", "reference_tail", "reference_words")
+WORDS_PER_MINUTE = 165
 # eSpeak NG's Japanese voice reads kana only (kanji come out as their names, three times too
 # long): the matrix's Japanese sentence is read from its kana.
 READINGS = {"素早い茶色の狐がのろまな犬を飛び越える。": "すばやい ちゃいろの きつねが のろまな いぬを とびこえる。"}
@@ -41,7 +44,9 @@ _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctype
 
 
 class Espeak:
-    """One eSpeak NG library in this process (it keeps global state: one synthesis at a time)."""
+    """eSpeak NG in this process. It keeps state from one synthesis to the next (the same text
+    comes out a few samples different each time), so ``synthesize`` runs each one in a fresh
+    process, where it is the first: the same seed gives the same WAV."""
 
     def __init__(self) -> None:
         import espeakng_loader
@@ -53,8 +58,6 @@ class Espeak:
         self._chunks: list[bytes] = []
         self._callback = _CALLBACK(self._collect)  # kept referenced: eSpeak calls it later
         self.lib.espeak_SetSynthCallback(self._callback)
-        self._lock = threading.Lock()
-        self.words_per_minute = 165
 
     def _collect(self, wav: Any, samples: int, events: Any) -> int:
         if samples > 0:
@@ -63,29 +66,34 @@ class Espeak:
 
     def say(self, text: str, language: str, pitch: int) -> "array[int]":
         """16-bit samples at ``self.rate``."""
-        with self._lock:
-            self._chunks = []
-            self.lib.espeak_SetVoiceByName(VOICES.get(language, language).encode())
-            self.lib.espeak_SetParameter(_PARAM_PITCH, pitch, 0)
-            self.lib.espeak_SetParameter(_PARAM_RATE, self.words_per_minute, 0)
-            data = text.encode("utf-8")
-            self.lib.espeak_Synth(ctypes.c_char_p(data), ctypes.c_size_t(len(data) + 1), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
-            self.lib.espeak_Synchronize()
-            return array("h", b"".join(self._chunks))
+        self._chunks = []
+        self.lib.espeak_SetVoiceByName(VOICES.get(language, language).encode())
+        self.lib.espeak_SetParameter(_PARAM_PITCH, pitch, 0)
+        self.lib.espeak_SetParameter(_PARAM_RATE, WORDS_PER_MINUTE, 0)
+        data = text.encode("utf-8")
+        self.lib.espeak_Synth(ctypes.c_char_p(data), ctypes.c_size_t(len(data) + 1), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+        self.lib.espeak_Synchronize()
+        return array("h", b"".join(self._chunks))
 
 
-_espeak: Optional[Espeak] = None
+def synthesize(text: str, language: str, pitch: int) -> "Optional[array[int]]":
+    """``text`` spoken at 24 kHz, by eSpeak NG in a process of its own (None without eSpeak NG)."""
+    request = json.dumps({"text": text, "language": language, "pitch": pitch})
+    done = subprocess.run([sys.executable, "-m", "voicebox_sim.speech"], input=request.encode(), capture_output=True, timeout=60)
+    return array("h", done.stdout) if done.returncode == 0 else None
 
 
-def espeak() -> Optional[Espeak]:
-    """The process's eSpeak NG, or None where it cannot be loaded (the simulator then buzzes)."""
-    global _espeak
-    if _espeak is None:
-        try:
-            _espeak = Espeak()
-        except (ImportError, OSError):
-            return None
-    return _espeak
+def main() -> int:
+    """``python -m voicebox_sim.speech``: one request (JSON) on stdin, 24 kHz PCM on stdout."""
+    request = json.loads(sys.stdin.buffer.read())
+    try:
+        engine = Espeak()
+    except (ImportError, OSError) as exc:
+        print(f"eSpeak NG is not available: {exc}", file=sys.stderr)
+        return 1
+    samples = engine.say(str(request["text"]), str(request["language"]), int(request["pitch"]))
+    sys.stdout.buffer.write(resample(samples, engine.rate).tobytes())
+    return 0
 
 
 def resample(samples: "array[int]", rate: int, target: int = SAMPLE_RATE) -> "array[int]":
@@ -148,23 +156,19 @@ def last_words(text: str, count: int = 3) -> str:
 
 def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Reference] = None) -> "Optional[array[int]]":
     """The generation's speech at 24 kHz (None when eSpeak NG is not available)."""
-    engine = espeak()
-    if engine is None:
-        return None
     pitch = 35 + (seed or 0) % 30
     text = READINGS.get(text.strip(), text)
     if fault == "babble":
-        samples = engine.say(babble(text, seed), language, pitch)
+        speech = synthesize(babble(text, seed), language, pitch)
     elif fault == "wrong_language":  # the English pipeline for another language; German for English
-        samples = engine.say(ENGLISH_FOX, "en", pitch) if language != "en" else engine.say(GERMAN_FOX, "de", pitch)
+        speech = synthesize(ENGLISH_FOX, "en", pitch) if language != "en" else synthesize(GERMAN_FOX, "de", pitch)
     elif fault == "truncated":
-        samples = engine.say(truncated(text), language, pitch)
+        speech = synthesize(truncated(text), language, pitch)
     elif fault == "reference_words" and reference is not None:  # the model speaks them again
-        samples = engine.say(f"{last_words(reference.text)} {text}", language, pitch)
+        speech = synthesize(f"{last_words(reference.text)} {text}", language, pitch)
     else:
-        samples = engine.say(text, language, pitch)
-    speech = resample(samples, engine.rate)
-    if fault == "reference_tail" and reference is not None:
+        speech = synthesize(text, language, pitch)
+    if speech is not None and fault == "reference_tail" and reference is not None:
         speech = reference_tail(reference.wav) + speech
     return speech
 
@@ -175,3 +179,7 @@ def wav_bytes(samples: "array[int]", seconds: float = 0.0) -> bytes:
     if missing > 0:
         samples = samples + array("h", bytes(2 * missing))
     return pcm_wav(samples)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
