@@ -80,7 +80,10 @@ class SpeechCheck:
         """The reference recording's end in front of the output: its very samples, or its last
         words spoken again (the way Voicebox users met it)."""
         if self.reference_wav.is_file():
-            speech.bleed_correlation = bleed_correlation(wav, self.reference_wav)
+            try:
+                speech.bleed_correlation = bleed_correlation(wav, self.reference_wav)
+            except Exception as exc:  # a WAV the decoder cannot read: said, not fatal to the row
+                speech.note = f"reference bleed not measured ({exc.__class__.__name__}: {exc})"
         leaked = None if not speech.words_judged else leaked_words(self.reference_text, speech.transcript or "", text, language)
         if speech.problem is not None:
             return
