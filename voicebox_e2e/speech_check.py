@@ -8,6 +8,7 @@ A recognizer that cannot be loaded is said once on the console, and every row th
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -41,6 +42,20 @@ class SpeechCheck:
         self.unavailable: Optional[str] = None  # why the recognizer could not be loaded
         self.rows_checked = 0
         self.seconds = 0.0
+        self._loading: Optional[threading.Thread] = None
+
+    def load_in_background(self) -> None:
+        """Load the recognizer while the server starts, so the first row does not wait for it
+        (a failure is left for that row to meet and report)."""
+        if self.settings.enabled and self._loading is None:
+            self._loading = threading.Thread(target=self._load_quietly, name="speech-recognizer-load", daemon=True)
+            self._loading.start()
+
+    def _load_quietly(self) -> None:
+        try:
+            self.recognizer.load()
+        except RecognizerUnavailable:
+            pass
 
     def describe(self) -> dict[str, Any]:
         """The run-level record: what checked the speech, or why nothing did."""
@@ -96,6 +111,8 @@ class SpeechCheck:
             speech.problem = f"it starts with the reference recording's last words, '{leaked}', before the sentence"
 
     def _hear(self, wav: Path, language: str, text: str) -> Speech:
+        if self._loading is not None:
+            self._loading.join()
         if self.unavailable is not None:
             return Speech(False, note=f"speech not checked: {self.unavailable}")
         try:
