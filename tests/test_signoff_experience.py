@@ -208,6 +208,11 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
             page.wait_for_function("() => [...document.querySelectorAll('iframe')].length > 0")
             seen["audio"] = wait_for(lambda: audio_in_frames(page), 10, "the audio player")
             page.screenshot(path=str(screenshot))
+            # a fresh page (its own browser context: no state left from the visit above) for the
+            # categories; reloading the same page left the tabs unrendered in one CI run of three
+            page.close()
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)
             page.goto(index.as_uri())
             shown(page, "Categories").click()  # the tab
             shown(page, "Out of memory").click()
@@ -219,6 +224,10 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
             shown(page, "Marked kokoro as error").wait_for()  # the log tail, expanded
             seen["failed_row"] = page.inner_text("body")
             page.screenshot(path=str(screenshot.with_name("allure-failed-row.png")))
+        except Exception:  # what the browser showed when it gave up, for whoever reads the failure
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(screenshot.with_name("allure-at-failure.png")))
+            raise
         finally:
             browser.close()
     return seen
