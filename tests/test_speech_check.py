@@ -30,7 +30,7 @@ def test_the_sentence_is_heard_in_every_english_row(tmp_path: Path) -> None:
     assert run.rows()["10"]["speech"]["bleed_correlation"] is None  # a preset voice has no reference
     report = run.report["speech"]
     assert report["rows_checked"] == 3 and report["not_checked"] is None and report["recognizer_seconds"] > 0
-    assert "## Speech" in run.markdown and "- Speech: 3 rows heard by bundled" in run.markdown
+    assert "## Speech" in run.markdown and "- Speech: 3 rows heard by the bundled whisper-base (words judged in: en" in run.markdown
     heard = [a for a in _allure_attachments(run.output_dir) if a["name"] == "heard (speech check)"]
     assert len(heard) == 3
     run.assert_clean()

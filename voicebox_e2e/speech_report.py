@@ -18,8 +18,9 @@ def speech_banner(speech: dict[str, Any]) -> list[str]:
 
 def speech_line(speech: dict[str, Any]) -> str:
     judged = ", ".join(speech.get("judged_languages") or []) or "none"
+    model = "the bundled whisper-base" if speech.get("model") == "bundled" else table_cell(speech.get("model"))
     return (
-        f"{speech.get('rows_checked', 0)} rows heard by {table_cell(speech.get('model'))} "
+        f"{speech.get('rows_checked', 0)} rows heard by {model} "
         f"(words judged in: {table_cell(judged)}; WER/CER limit {speech.get('max_error_rate')}), "
         f"{speech.get('recognizer_seconds', 0)} s in all, not counted in the rows' times"
     )
