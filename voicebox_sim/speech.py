@@ -114,7 +114,7 @@ def resample(samples: "array[int]", rate: int, target: int = SAMPLE_RATE) -> "ar
 
 
 def babble(text: str, seed: Optional[int]) -> str:
-    """As many made-up words as the text has, from its own letters' sounds: speech, not the words."""
+    """As many made-up two-syllable words as the text has words: speech, not the words."""
     rng = random.Random(f"babble:{seed}:{text}")
     syllables = ["ba", "lo", "ki", "mu", "re", "to", "na", "shi", "du", "pe", "go", "va"]
     return " ".join("".join(rng.choice(syllables) for _ in range(2)) for _ in text.split())
