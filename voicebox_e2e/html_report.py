@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -82,7 +83,20 @@ def generate(output_dir: Path, report_dir: Optional[Path] = None, history: Optio
     index = target / "index.html"
     if done.returncode != 0 or not index.is_file():
         raise ReportToolMissing(f"allure generate failed (exit code {done.returncode}): {(done.stderr or done.stdout).strip()[-500:]}")
+    index.write_text(without_analytics(index.read_text(encoding="utf-8")), encoding="utf-8")
     return index
+
+
+# Allure Report 3.18's "awesome" report always embeds Google Analytics (its other plugins honour
+# ALLURE_NO_ANALYTICS; this one does not). A sign-off artifact must not phone home when opened,
+# and it was the report's one network request (a suspect for the loading spinner CI saw now and
+# then on this offline machine).
+ANALYTICS = re.compile(r'<script async src="https://www\.googletagmanager\.com/gtag/js[^"]*"></script>\s*<script>\s*window\.dataLayer.*?</script>', re.DOTALL)
+
+
+def without_analytics(html: str) -> str:
+    """The report without its analytics tag and the script that configures it."""
+    return ANALYTICS.sub("", html, count=1)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
