@@ -79,6 +79,8 @@ class SuiteRun:
         self._previous_sigterm: Any = None
         # Every setting is checked by now: start the server, then do the rest while it starts.
         self.launch_early()
+        if self.planned:  # the recognizer loads while the server starts, not on the first row
+            self.speech.load_in_background()
         self.stale_notes = reap_stale_servers(echo)  # (never this run's own server: its owner lives)
         self.emit(events.RUN_STARTED, self.describe())
 
@@ -141,16 +143,14 @@ class SuiteRun:
 
     def launch_early(self) -> None:
         """Start the server now when rows will need it, so its start-up (a onefile build's
-        unpack) runs while behave, the reports and the speech recognizer get ready; the first row
-        waits for /health. A launch that fails here fails the first row that needs the server,
-        with the reason."""
+        unpack) runs while behave and the reports get ready; the first row waits for /health.
+        A launch that fails here fails the first row that needs the server, with the reason."""
         if not self.planned:
             return
         try:
             self.workspace().launch()
         except SessionError as exc:
             self.setup_error = exc
-        self.speech.load_in_background()
 
     def server_ready(self) -> Session:
         """The running server: launched on first need, relaunched (a bounded number of times)
