@@ -17,9 +17,21 @@ def heard(text: str, language: str = "en", probability: float = 0.9) -> Heard:
 
 
 def test_texts_are_compared_without_case_or_punctuation() -> None:
-    assert normalise("The quick, brown FOX… jumps!") == "the quick brown fox jumps"
+    assert normalise("The quick, brown FOX… jumps!", "en") == "the quick brown fox jumps"
+    assert normalise("¡El rápido ZORRO [Música] marrón!", "es") == "el rápido zorro marrón"
     assert units("敏捷的棕色狐狸。", "zh") == list("敏捷的棕色狐狸")
     assert units(FOX, "en")[-1] == "dog"
+
+
+def test_english_is_normalised_as_whisper_does_numbers_spellings_contractions_and_noises() -> None:
+    assert score("Twenty-five thousand people came.", "en", heard("25,000 people came."), LIMITS).error_rate == 0.0
+    assert score("The colour of the theatre.", "en", heard("The color of the theater."), LIMITS).error_rate == 0.0
+    assert score("It's ten past three.", "en", heard("[Music] It is 10 past 3."), LIMITS).error_rate == 0.0
+
+
+def test_combining_marks_stay_inside_their_words() -> None:
+    # Whisper's basic normaliser turns Hindi's vowel signs into spaces, splitting every word
+    assert units("तेज़ भूरी लोमड़ी आलसी कुत्ते के ऊपर कूदती है।", "hi") == ["तेज़", "भूरी", "लोमड़ी", "आलसी", "कुत्ते", "के", "ऊपर", "कूदती", "है"]
 
 
 def test_eSpeak_english_with_two_misheard_words_passes() -> None:

@@ -116,7 +116,8 @@ class SpeechCheck:
         if self.unavailable is not None:
             return Speech(False, note=f"speech not checked: {self.unavailable}")
         try:
-            heard = self.recognizer.hear(wav, max_tokens=2 * len(text) + 40)  # room for the sentence, not for a loop
+            sure = self.settings.limits.min_language_probability
+            heard = self.recognizer.hear(wav, language, sure, max_tokens=2 * len(text) + 40)  # room for the sentence, not a loop
         except RecognizerUnavailable as exc:
             self.unavailable = str(exc)
             self.echo(f"Speech not checked: {exc}")

@@ -1,7 +1,11 @@
 """Does the WAV say the sentence? Scoring what the recognizer heard against what the row asked.
 
-Both texts are normalised alike (Unicode NFKC, case folded, punctuation and symbols dropped,
-whitespace collapsed). The error rate is the word error rate, or the character error rate for
+Both texts are normalised alike: English by Whisper's own English normaliser (numbers as digits,
+American spellings, contractions spelled out, fillers dropped; package ``whisper-normalizer``),
+every language, and English where that package is missing, by Whisper's basic one (Unicode NFKC,
+case folded, bracketed noises like "[Music]" dropped, punctuation and symbols dropped, whitespace
+collapsed), except that combining marks are kept: Whisper's drops them, splitting Hindi words at
+every vowel sign. The error rate is the word error rate, or the character error rate for
 Chinese, Japanese and Korean (written without spaces between words).
 
 A row's words are judged only in the languages the recognizer is trusted with (``asr_languages``:
@@ -12,9 +16,11 @@ row fails only when English was heard for another language: the fallback of cont
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from typing import Any, Optional, Sequence
+from functools import cache
+from typing import Any, Callable, Optional, Sequence
 
 CHARACTER_LANGUAGES = frozenset({"zh", "ja", "ko"})
 LANGUAGE_NAMES = {
@@ -70,16 +76,38 @@ class Speech:
         return asdict(self)
 
 
-def normalise(text: str) -> str:
+BRACKETED = re.compile(r"[<\[][^>\]]*[>\]]|\([^)]*\)")  # "[Music]", "<|nospeech|>", "(laughs)"
+
+
+def basic_normalise(text: str) -> str:
     kept = []
-    for char in unicodedata.normalize("NFKC", text).casefold():
+    for char in unicodedata.normalize("NFKC", BRACKETED.sub(" ", text)).casefold():
         kept.append(" " if unicodedata.category(char)[0] in "PSZC" else char)
     return " ".join("".join(kept).split())
 
 
+@cache
+def english_normaliser() -> Callable[[str], str]:
+    """Whisper's English normaliser, or the basic one where ``whisper-normalizer`` is missing."""
+    try:
+        from whisper_normalizer.english import EnglishTextNormalizer
+    except ImportError:
+        return basic_normalise
+    english: Callable[[str], str] = EnglishTextNormalizer()
+    return english
+
+
+def normalise(text: str, language: str) -> str:
+    if language != "en":
+        return basic_normalise(text)
+    # Whisper's English normaliser leaves a stray "." of an ellipsis ("fox... jumps"): a word of
+    # no letter or digit is not a word
+    return " ".join(word for word in english_normaliser()(text).split() if any(char.isalnum() for char in word))
+
+
 def units(text: str, language: str) -> list[str]:
     """Words, or characters (spaces dropped) for Chinese, Japanese and Korean."""
-    clean = normalise(text)
+    clean = normalise(text, language)
     return list(clean.replace(" ", "")) if language in CHARACTER_LANGUAGES else clean.split()
 
 
