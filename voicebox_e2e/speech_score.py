@@ -166,20 +166,22 @@ def score(text: str, language: str, heard: Heard, limits: SpeechLimits) -> Speec
     judged = language in limits.judged_languages
     reference, said = units(text, language), units(heard.text, language)
     probability = None if heard.probability is None else round(heard.probability, 3)
-    speech = Speech(True, judged, heard.text.strip(), heard.language, probability, "cer" if language in CHARACTER_LANGUAGES else "wer",
-                    round(error_rate(reference, said), 3), heard.seconds)
+    metric, rate = ("cer" if language in CHARACTER_LANGUAGES else "wer"), round(error_rate(reference, said), 3)
+    speech = Speech(True, judged, heard.text.strip(), heard.language, probability, metric, rate, heard.seconds)
     quoted = "nothing" if not speech.transcript else f"'{speech.transcript[:120]}'"
     sure = (heard.probability or 0.0) >= limits.min_language_probability
     unit = "characters" if language in CHARACTER_LANGUAGES else "words"
     if not judged:
         speech.note = f"words not judged in {language_name(language)} (asr_languages): the transcript is for reading"
+        if rate > limits.max_error_rate:  # a person should hear what the recognizer could not judge
+            speech.note += f"; {metric.upper()} {rate:.2f} is past the {limits.max_error_rate:g} limit: listen to it"
         if language != "en" and heard.language == "en" and sure:
             speech.problem = f"spoke English, asked for {language_name(language)} (heard {quoted})"
     elif heard.language not in (None, language) and sure and not (language == "no" and heard.language == "nn"):
         speech.problem = f"spoke {language_name(heard.language)}, asked for {language_name(language)} (heard {quoted})"
     elif (missing := missing_tail(reference, said, limits)) is not None:
         speech.problem = f"the last {missing} of {len(reference)} {unit} are missing (heard {quoted})"
-    elif speech.error_rate is not None and speech.error_rate > limits.max_error_rate:
+    elif rate > limits.max_error_rate:
         sounds = "" if heard.language in (None, language) else f" (it sounds most like {language_name(heard.language)}, probability {probability:.2f})"
-        speech.problem = f"unintelligible: {str(speech.metric).upper()} {speech.error_rate:.2f}, heard {quoted}{sounds}"
+        speech.problem = f"unintelligible: {metric.upper()} {rate:.2f}, heard {quoted}{sounds}"
     return speech
