@@ -8,9 +8,8 @@ them), reading the fox sentence from eSpeak NG's en-us phonemes, 24 kHz mono."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import wave
+from pathlib import Path
 
 import pytest
 

@@ -2,10 +2,10 @@
 
 Both texts are normalised alike: English by Whisper's own English normaliser (numbers as digits,
 American spellings, contractions spelled out, fillers dropped; package ``whisper-normalizer``),
-every language, and English where that package is missing, by Whisper's basic one (Unicode NFKC,
-case folded, bracketed noises like "[Music]" dropped, punctuation and symbols dropped, whitespace
-collapsed), except that combining marks are kept: Whisper's drops them, splitting Hindi words at
-every vowel sign. The error rate is the word error rate, or the character error rate for
+the other languages (and English where that package is missing) by Whisper's basic one (Unicode
+NFKC, case folded, bracketed noises like "[Music]" dropped, punctuation and symbols dropped,
+whitespace collapsed), except that combining marks are kept: Whisper's turns them into spaces,
+splitting Hindi words at every vowel sign. The error rate is the word error rate, or the character error rate for
 Chinese, Japanese and Korean (written without spaces between words).
 
 A row's words are judged only in the languages the recognizer is trusted with (``asr_languages``:
