@@ -55,6 +55,11 @@ def test_silence_heard_as_nothing_is_unintelligible() -> None:
 def test_a_sentence_cut_after_its_first_half_names_the_missing_words() -> None:
     speech = score(FOX, "en", heard("The quick round fox jump.", probability=0.886), LIMITS)
     assert speech.problem == "the last 4 of 9 words are missing (heard 'The quick round fox jump.')"
+    # the same cut heard with its "the" lost: three of five words off, but the letters are there
+    dropped = score(FOX, "en", heard("Quick round fox jump!", probability=0.9), LIMITS)
+    assert dropped.problem == "the last 4 of 9 words are missing (heard 'Quick round fox jump!')"
+    # the whole sentence, two words misheard, is not cut
+    assert score(FOX, "en", heard("The quick round fox dumps over the lazy dog."), LIMITS).problem is None
 
 
 def test_another_language_heard_with_confidence_is_the_wrong_language() -> None:
