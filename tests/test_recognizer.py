@@ -77,6 +77,19 @@ def test_the_reference_tail_in_front_of_real_speech_is_found_and_real_speech_alo
     assert alone is not None and alone < 0.5 and pasted is not None and pasted >= 0.95, (alone, pasted)
 
 
+def test_speech_longer_than_whispers_30_s_window_is_heard_to_its_end(recognizer: Recognizer, tmp_path: Path) -> None:
+    with wave.open(str(KOKORO), "rb") as source:
+        frames = source.readframes(source.getnframes())
+    long = tmp_path / "twelve-times.wav"  # 44 s: the first 30 s window holds 8
+    with wave.open(str(long), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(24_000)
+        out.writeframes(frames * 12)
+    heard = recognizer.hear(long, "en")
+    assert heard.text.lower().count("lazy dog") >= 10, heard  # past the first window (10 of 12 here)
+
+
 def test_the_simulators_english_passes_and_its_faults_fail(recognizer: Recognizer, tmp_path: Path) -> None:
     limits = SpeechLimits()
     clean = score(FOX, "en", recognizer.hear(spoken(tmp_path, FOX)), limits)
