@@ -5,12 +5,12 @@ American spellings, contractions spelled out, fillers dropped; package ``whisper
 the other languages (and English where that package is missing) by Whisper's basic one (Unicode
 NFKC, case folded, bracketed noises like "[Music]" dropped, punctuation and symbols dropped,
 whitespace collapsed), except that combining marks are kept: Whisper's turns them into spaces,
-splitting Hindi words at every vowel sign. The error rate is the word error rate, or the character error rate for
-Chinese, Japanese and Korean (written without spaces between words).
+splitting Hindi words at every vowel sign. The error rate is the word error rate, or the
+character error rate for Chinese, Japanese and Korean (written without spaces between words).
 
 A row's words are judged only in the languages the recognizer is trusted with (``asr_languages``:
-English for the bundled whisper-base, which misreads most other languages even from clean
-speech). In the others the transcript and its error rate are recorded for people to read, and the
+English for the bundled whisper-base, which misread every non-English reading this project could
+make offline). In the others the transcript and its error rate are recorded for people to read, and the
 row fails only when English was heard for another language: the fallback of contract section 9.
 """
 
