@@ -45,21 +45,26 @@ def test_the_reference_recording_is_heard_as_its_transcript(recognizer: Recogniz
     assert result.error_rate is not None and result.error_rate <= 0.2, result.transcript
 
 
-def cut(wav: Path, target: Path, keep: float = 1.0, prefix: Path | None = None) -> Path:
-    """The first ``keep`` of ``wav``, after the last 1.5 s of ``prefix`` if given (both 24 kHz mono)."""
+def frames(wav: Path) -> bytes:
     with wave.open(str(wav), "rb") as source:
-        frames = source.readframes(source.getnframes())
-    before = b""
-    if prefix is not None:
-        with wave.open(str(prefix), "rb") as reference:
-            assert reference.getframerate() == 24_000 and reference.getnchannels() == 1
-            before = reference.readframes(reference.getnframes())[-int(1.5 * 24_000) * 2:]
+        assert source.getframerate() == 24_000 and source.getnchannels() == 1 and source.getsampwidth() == 2
+        return source.readframes(source.getnframes())
+
+
+def written(target: Path, pcm: bytes) -> Path:
+    """``pcm`` (24 kHz mono 16-bit) as a WAV at ``target``."""
     with wave.open(str(target), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(24_000)
-        out.writeframes(before + frames[: int(len(frames) * keep) // 2 * 2])
+        out.writeframes(pcm)
     return target
+
+
+def cut(wav: Path, target: Path, keep: float = 1.0, prefix: Path | None = None) -> Path:
+    """The first ``keep`` of ``wav``, after the last 1.5 s of ``prefix`` if given."""
+    pcm, before = frames(wav), b"" if prefix is None else frames(prefix)[-int(1.5 * 24_000) * 2:]
+    return written(target, before + pcm[: int(len(pcm) * keep) // 2 * 2])
 
 
 def test_a_real_models_speech_passes_with_room_and_its_cut_ending_is_named(recognizer: Recognizer, tmp_path: Path) -> None:
@@ -78,14 +83,7 @@ def test_the_reference_tail_in_front_of_real_speech_is_found_and_real_speech_alo
 
 
 def test_speech_longer_than_whispers_30_s_window_is_heard_to_its_end(recognizer: Recognizer, tmp_path: Path) -> None:
-    with wave.open(str(KOKORO), "rb") as source:
-        frames = source.readframes(source.getnframes())
-    long = tmp_path / "twelve-times.wav"  # 44 s: the first 30 s window holds 8
-    with wave.open(str(long), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(24_000)
-        out.writeframes(frames * 12)
+    long = written(tmp_path / "twelve-times.wav", frames(KOKORO) * 12)  # 44 s: the first 30 s window holds 8
     heard = recognizer.hear(long, "en")
     assert heard.text.lower().count("lazy dog") >= 10, heard  # past the first window (10 of 12 here)
 
@@ -94,8 +92,8 @@ def test_the_simulators_english_passes_and_its_faults_fail(recognizer: Recognize
     limits = SpeechLimits()
     clean = score(FOX, "en", recognizer.hear(spoken(tmp_path, FOX)), limits)
     assert clean.problem is None and clean.error_rate is not None and clean.error_rate <= 0.3, clean.transcript
-    cut = score(FOX, "en", recognizer.hear(spoken(tmp_path, FOX, fault="truncated")), limits)
-    assert cut.problem is not None and " of 9 words are missing" in cut.problem
+    truncated = score(FOX, "en", recognizer.hear(spoken(tmp_path, FOX, fault="truncated")), limits)
+    assert truncated.problem is not None and " of 9 words are missing" in truncated.problem
     babble = score(FOX, "en", recognizer.hear(spoken(tmp_path, FOX, fault="babble")), limits)
     assert babble.problem is not None and babble.problem.startswith("unintelligible: WER ")
 
