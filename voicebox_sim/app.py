@@ -236,11 +236,14 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         if fault.hang:
             await asyncio.Event().wait()
         seconds = audio.speech_duration(row["text"])
+        # The speech is synthesised during the model's simulated time, not after it, so a
+        # generation takes the time it was told to (or the synthesis's, if that is longer).
+        speaking = None if fault.wav == "silent" else asyncio.ensure_future(asyncio.to_thread(
+            speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"])
+        ))
         await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))
         state.memory.generated(fault.leak_mb_per_generation)
-        spoken = None if fault.wav == "silent" else await asyncio.to_thread(
-            speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"])
-        )
+        spoken = None if speaking is None else await speaking
         if spoken is None:  # silence asked for, or no eSpeak NG here: the voiced buzz of the text's length
             wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
         else:
