@@ -75,6 +75,14 @@ def leftovers(owner_pid: int) -> list[psutil.Process]:
     return marked(OWNER_ENV, str(owner_pid))
 
 
+def describe(proc: psutil.Process) -> str:
+    """A leftover process as a person can identify it: its pid and command line."""
+    try:
+        return f"{proc.pid} ({' '.join(proc.cmdline())})"
+    except psutil.Error:
+        return f"{proc.pid} (gone)"
+
+
 @dataclass
 class SuiteResult:
     proc: subprocess.CompletedProcess[str]
@@ -106,7 +114,7 @@ class SuiteResult:
     def assert_clean(self) -> None:
         """Nothing the run launched is alive, its port is free and its temp data dir is gone."""
         left = leftovers(self.pid)
-        assert not left, f"processes left running: {[p.pid for p in left]}"
+        assert not left, f"processes left running: {[describe(p) for p in left]}"
         server = self.report["server"]
         if server.get("data_dir") and not server.get("data_dir_kept"):
             assert not Path(server["data_dir"]).exists(), f"data dir {server['data_dir']} was not removed"

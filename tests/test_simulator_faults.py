@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -186,6 +187,22 @@ def test_onefile_forwards_sigterm_to_the_child(simulator: Start) -> None:
     sim.proc.send_signal(signal.SIGTERM)
     assert sim.proc.wait(timeout=10) == -signal.SIGTERM
     child.wait(timeout=5)
+
+
+def test_a_detached_worker_leaves_the_servers_tree_and_outlives_the_server(simulator: Start) -> None:
+    sim = simulator("detached_worker = true\n")
+    said = wait_for(lambda: re.search(r"Started a worker process \(pid (\d+)\)", sim.stderr()), 10, "the worker to be logged")
+    worker = psutil.Process(int(said.group(1)))
+    try:
+        assert worker.pid not in {p.pid for p in sim.tree()}
+        launched_with = psutil.Process(sim.proc.pid).environ()
+        assert launched_with.items() <= worker.environ().items(), "it inherits the server's environment (a launcher's markers)"
+        sim.proc.send_signal(signal.SIGTERM)
+        sim.proc.wait(timeout=10)
+        assert worker.is_running() and worker.status() != psutil.STATUS_ZOMBIE
+    finally:
+        worker.kill()
+        worker.wait(timeout=5)
 
 
 def spawn_parent() -> subprocess.Popen[bytes]:

@@ -144,6 +144,15 @@ def test_a_onefile_bootloader_and_its_child_are_both_stopped(tmp_path: Path) -> 
     run.assert_clean()
 
 
+def test_a_worker_that_left_the_servers_tree_is_found_by_its_marker_stopped_and_reported(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario="detached_worker = true\n")
+    assert run.code == 0
+    notes = run.report["server"]["shutdown_notes"]
+    assert len(notes) == 1 and "1 process(es) the server started outlived it" in notes[0] and "voicebox_sim.detached --worker" in notes[0], notes
+    assert "outlived it" in run.markdown
+    run.assert_clean()
+
+
 def test_a_flooding_server_never_breaks_the_run_or_the_reports(tmp_path: Path) -> None:
     run = run_suite(tmp_path, *KOKORO_QWEN, scenario='log_flood_mb_per_s = 20\nnon_utf8_log = true\n[models."kokoro"]\nfail = "boom"\n')
     assert run.statuses() == {"1": "passed", "2": "passed", "10": "failed"}

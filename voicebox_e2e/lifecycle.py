@@ -22,9 +22,10 @@ from typing import Optional
 import psutil
 import requests
 
-from voicebox_e2e.server import LaunchSpec, ServerProcess, free_port, is_alive, port_is_free, wait_until
 from voicebox_e2e.markers import DATA_DIR_PREFIX, OWNER_ENV
+from voicebox_e2e.server import LaunchSpec, ServerProcess, free_port, port_is_free, wait_until
 from voicebox_e2e.session import HOST, Session
+from voicebox_e2e.stopping import is_alive, wait_gone
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,7 @@ def kill_parent(server: FreshServer) -> None:
 def expect_exit_within(server: FreshServer, seconds: float) -> None:
     """Fail unless the server's whole process tree is gone within ``seconds``, saying why not."""
     tree = server.tree or server.process.process_tree()
-    _, alive = psutil.wait_procs(tree, timeout=seconds)
-    alive = [p for p in alive if is_alive(p)]
+    alive = wait_gone(tree, seconds)
     if alive:
         raise AssertionError(
             f"The server was still running {seconds:g} s after {server.event} "

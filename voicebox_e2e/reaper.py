@@ -30,6 +30,7 @@ from typing import IO, Optional, Sequence
 import psutil
 
 from voicebox_e2e.markers import OWNER_ENV, WATCHER_ENV, is_suite_data_dir, marked
+from voicebox_e2e.stopping import stop_all
 
 RELEASE = b"release\n"
 GRACE_SECONDS = 1.5
@@ -120,23 +121,6 @@ def targets(order: Order, watching_since: float) -> list[psutil.Process]:
         if proc.pid != os.getpid():
             found.setdefault(proc.pid, proc)
     return list(found.values())
-
-
-def stop_all(procs: list[psutil.Process], grace: float) -> list[psutil.Process]:
-    """SIGTERM, then SIGKILL what is left after ``grace`` seconds; returns what still lives."""
-    for proc in procs:
-        try:
-            proc.terminate()
-        except psutil.Error:
-            pass
-    _, alive = psutil.wait_procs(procs, timeout=grace)
-    for proc in alive:
-        try:
-            proc.kill()
-        except psutil.Error:
-            pass
-    _, alive = psutil.wait_procs(alive, timeout=5.0)
-    return alive
 
 
 def reap(order: Order, watching_since: float) -> Optional[str]:

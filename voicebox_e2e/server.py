@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import collections
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import requests
 from voicebox_e2e.markers import DATA_DIR_ENV, OWNER_ENV
 from voicebox_e2e.reaper import Order, Reaper
 from voicebox_e2e.redaction import redact_bytes
+from voicebox_e2e.stopping import stop_stragglers, stop_tree
 
 MAX_LINE_CHARS = 2000
 MAX_UNWRITTEN_BYTES = 64 * 1024
@@ -256,42 +256,17 @@ class ServerProcess:
             time.sleep(0.05)
 
     def stop(self, grace: float = 10.0) -> list[str]:
-        """Stop the whole process tree; returns what did not go as planned (empty if clean).
-
-        SIGTERM first (the onefile bootloader forwards it), then SIGINT (uvicorn's forced exit:
-        the real server hangs on SIGTERM while a progress stream is open), then SIGKILL. On
-        Windows the tree is killed with taskkill /T /F, as the design and Tauri do.
-        """
+        """Stop the whole process tree, then what the server started that escaped it (see
+        ``stopping``); returns what did not go as planned (empty if clean)."""
         if self.stopped:
             return []
         self.stopped = True
-        notes: list[str] = []
-        tree = self.process_tree()
-        if sys.platform == "win32":
-            subprocess.run(["taskkill", "/T", "/F", "/PID", str(self.pid)], capture_output=True, check=False)
-            _, alive = psutil.wait_procs(tree, timeout=grace)
-        else:
-            alive, prev_name = tree, "SIGTERM"
-            for sig, wait in ((signal.SIGTERM, grace), (signal.SIGINT, 3.0), (signal.SIGKILL, 5.0)):
-                alive = [p for p in alive if is_alive(p)]
-                if not alive:
-                    break
-                if sig != signal.SIGTERM:
-                    notes.append(f"{len(alive)} server process(es) outlived {prev_name}; sent {sig.name}")
-                for proc in alive:
-                    try:
-                        proc.send_signal(sig)
-                    except psutil.Error:
-                        pass
-                _, alive = psutil.wait_procs(alive, timeout=wait)
-                prev_name = sig.name
-        alive = [p for p in alive if is_alive(p)]
-        if alive:
-            notes.append("server processes still alive after SIGKILL: " + ", ".join(str(p.pid) for p in alive))
+        notes = stop_tree(self.process_tree(), grace)
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+        notes += stop_stragglers(os.getpid(), self.spec.data_dir)
         self.reaper.release()
         self.logs.close()
         if not wait_until(lambda: port_is_free(self.spec.port, self.spec.host), timeout=5.0):
@@ -305,10 +280,3 @@ class ServerProcess:
         except psutil.Error:
             return []
 
-
-def is_alive(proc: psutil.Process) -> bool:
-    """Running and not a zombie (a dead child not yet reaped)."""
-    try:
-        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False

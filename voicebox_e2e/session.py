@@ -27,9 +27,9 @@ from voicebox_e2e.server import (
     ServerNotHealthy,
     ServerProcess,
     free_port,
-    is_alive,
     port_is_free,
 )
+from voicebox_e2e.stopping import is_alive
 
 HOST = "127.0.0.1"
 # Seconds a server that never finished its start-up gets after SIGTERM (uvicorn handles SIGTERM

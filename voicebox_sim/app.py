@@ -22,7 +22,7 @@ from fastapi import FastAPI, File, Form, HTTPException, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 
-from voicebox_sim import VERSION, audio, catalogue, hardware, speech
+from voicebox_sim import VERSION, audio, catalogue, detached, hardware, speech
 from voicebox_sim.downloads import Downloads, utcnow
 from voicebox_sim.memory import ModelMemory
 from voicebox_sim.scenario import Scenario
@@ -315,6 +315,8 @@ def create_app(state: SimState) -> FastAPI:
         app_log.info("Backend: PYTORCH")
         app_log.info("GPU: %s", state.hardware.gpu_type or "None (CPU only)")
         app_log.info("Model cache: %s", os.environ.get("HF_HUB_CACHE", "<default Hugging Face cache>"))
+        if scenario.detached_worker:
+            app_log.info("Started a worker process (pid %d) outside the server's process tree", await asyncio.to_thread(detached.start_detached_worker))
         app_log.info("Ready")
         worker = asyncio.create_task(generation_worker(state))
         threads = []

@@ -22,6 +22,8 @@ Server-wide keys::
     onefile = true                 # a bootloader parent runs the server in a child process
     watchdog_bug = true            # the real bug: --parent-pid is accepted but never watched
     shutdown_bug = true            # the real bug: SIGTERM hangs while /models/progress is open
+    detached_worker = true         # at start-up a worker process detaches from the server's tree
+                                   # and outlives the server (see voicebox_sim/detached.py)
     generate_http_500 = true       # POST /generate answers 500
     models_status_http_500 = true  # GET /models/status answers 500
     log_flood_mb_per_s = 50        # write this many MB/s of log lines to stderr
@@ -99,6 +101,7 @@ class Scenario:
     onefile: bool = False
     watchdog_bug: bool = False
     shutdown_bug: bool = False
+    detached_worker: bool = False
     generate_http_500: bool = False
     models_status_http_500: bool = False
     log_flood_mb_per_s: float = 0.0
