@@ -24,7 +24,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 
 from voicebox_sim import VERSION, audio, catalogue, detached, hardware, speech
 from voicebox_sim.downloads import Downloads, utcnow
-from voicebox_sim.memory import ModelMemory
+from voicebox_sim.memory import ModelMemory, resident
 from voicebox_sim.scenario import Scenario
 from voicebox_sim.schemas import (
     ActiveDownloadTask,
@@ -216,14 +216,17 @@ async def run_generation(state: SimState, gen_id: str) -> None:
                 if error is not None:
                     _fail_with(state, gen_id, error, model_name, download=True)
                     return
+            # The model's memory is written during its load time, off the event loop.
+            weights = asyncio.ensure_future(asyncio.to_thread(resident, fault.memory_mb))
             await asyncio.sleep(state.scenario.load_seconds)
+            block = await weights
             if fault.fail is not None:
                 _fail_with(state, gen_id, fault.fail, model_name, download=False)
                 return
             # One TTS model in memory at a time (a simplification: the real server evicts by its own rules).
             state.loaded = {m for m in state.loaded if not catalogue.MODELS_BY_NAME[m].is_tts}
             state.loaded.add(model_name)
-            state.memory.load(model_name, fault.memory_mb)
+            state.memory.load(model_name, block)
         elif fault.fail is not None:
             _fail_with(state, gen_id, fault.fail, model_name, download=False)
             return
@@ -241,8 +244,9 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         speaking = None if fault.wav == "silent" else asyncio.ensure_future(asyncio.to_thread(
             speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"])
         ))
+        leaking = asyncio.ensure_future(asyncio.to_thread(resident, fault.leak_mb_per_generation))
         await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))
-        state.memory.generated(fault.leak_mb_per_generation)
+        state.memory.generated(await leaking)
         spoken = None if speaking is None else await speaking
         if spoken is None:  # silence asked for, or no eSpeak NG here: the voiced buzz of the text's length
             wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
@@ -584,8 +588,9 @@ def create_app(state: SimState) -> FastAPI:
                 _fail_download(state, name, error)
                 return
             if info.is_tts:
+                block = await asyncio.to_thread(resident, state.scenario.fault_for(name).memory_mb)
                 state.loaded = {m for m in state.loaded if not catalogue.MODELS_BY_NAME[m].is_tts}
-                state.memory.load(name, state.scenario.fault_for(name).memory_mb)
+                state.memory.load(name, block)
             state.loaded.add(name)
 
         state.downloads.start(name, state.scenario.fault_for(name), catalogue.engine_of(name), load_after)
