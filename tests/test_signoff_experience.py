@@ -147,6 +147,23 @@ def test_merging_two_platforms_gives_one_matrix_and_one_allure_result_set(tmp_pa
     assert len({r["historyId"] for r in results}) == 20, "each platform's row stays its own test"
 
 
+def test_the_merged_matrix_shows_each_platforms_speech_check(tmp_path: Path, green: SuiteResult) -> None:
+    heard = run_suite(tmp_path / "heard", "-D", "asr=on", "-D", "only=kokoro", scenario="")
+    out = tmp_path / "signoff"
+    done = subprocess.run(
+        [sys.executable, "-m", "voicebox_e2e.merge", str(heard.output_dir), str(green.output_dir), "--output", str(out)],
+        capture_output=True, text=True, env=base_env(), timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    md = (out / "signoff-matrix.md").read_text()
+    platforms = [line for line in md.splitlines() if line.startswith("- **")]
+    assert "speech heard in 1 rows (words judged in: en)" in platforms[0], platforms
+    assert "**speech not checked** (asr=off)" in platforms[1], platforms
+    kokoro = next(line for line in md.splitlines() if line.startswith("| 10 |")).split("|")
+    assert re.search(r"WER 0\.\d\d$", kokoro[5].strip()), kokoro[5]
+    assert "WER" not in kokoro[6]
+
+
 def test_merge_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "voicebox_e2e.merge", str(tmp_path)], capture_output=True, text=True, env=base_env(), timeout=60)
     assert done.returncode == 2 and "holds no e2e-*.json report" in done.stderr

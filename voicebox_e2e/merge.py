@@ -53,8 +53,10 @@ def load_runs(directories: Sequence[Path]) -> list[Run]:
 
 
 def figures(row: dict[str, Any]) -> str:
-    """A row's generation time, real-time factor and peak memory, for its platform's cell."""
+    """A row's generation time, real-time factor, peak memory and speech error rate, for its
+    platform's cell."""
     perf = row.get("performance") or {}
+    speech = row.get("speech") or {}
     parts = []
     if perf.get("generate_seconds") is not None:
         parts.append(f"gen {perf['generate_seconds']:.1f}s")
@@ -62,7 +64,20 @@ def figures(row: dict[str, Any]) -> str:
         parts.append(f"RTF {perf['real_time_factor']:.2f}")
     if perf.get("rss_peak_mb") is not None:
         parts.append(f"peak {perf['rss_peak_mb']:.0f} MB")
+    if speech.get("checked") and speech.get("error_rate") is not None:
+        judged = "" if speech.get("words_judged") else " (not judged)"
+        parts.append(f"{str(speech.get('metric')).upper()} {speech['error_rate']:.2f}{judged}")
     return f" · {', '.join(parts)}" if parts else ""
+
+
+def speech_said(speech: dict[str, Any]) -> str:
+    """A platform's speech check in its header line; a platform whose speech was not checked
+    says so, as its own report does."""
+    if speech.get("not_checked"):
+        return f"; **speech not checked** ({table_cell(speech['not_checked'], 200)})"
+    if speech.get("rows_checked"):
+        return f"; speech heard in {speech['rows_checked']} rows (words judged in: {table_cell(', '.join(speech.get('judged_languages') or []) or 'none')})"
+    return ""
 
 
 def combined_markdown(runs: list[Run]) -> str:
@@ -83,6 +98,7 @@ def combined_markdown(runs: list[Run]) -> str:
             + (", interrupted" if run.report.get("interrupted") else "")
             + (f"; causes: {table_cell(', '.join(f'{k} {n}' for k, n in by_cause.items()))}" if by_cause else "")
             + (f"; backend {table_cell(backend.get('backend_variant'))} on {table_cell(backend.get('gpu_type') or 'CPU')}" if backend else "")
+            + speech_said(run.report.get("speech") or {})
         )
     header = "| # | Engine | Size | Lang | " + " | ".join(table_cell(run.column) for run in runs) + " |"
     lines += ["", header, "|" + "---|" * (4 + len(runs))]
