@@ -127,14 +127,19 @@ def test_categories_environment_and_executor_are_written(faulty: SuiteResult) ->
     assert json.loads((results / "executor.json").read_text())["name"] == "voicebox-e2e"
 
 
-def test_merging_two_platforms_gives_one_matrix_and_one_allure_result_set(tmp_path: Path, green: SuiteResult, faulty: SuiteResult) -> None:
-    out = tmp_path / "signoff"
+def merged(out: Path, *runs: SuiteResult) -> str:
+    """``python -m voicebox_e2e.merge`` over the runs' output folders; the combined Markdown."""
     done = subprocess.run(
-        [sys.executable, "-m", "voicebox_e2e.merge", str(green.output_dir), str(faulty.output_dir), "--output", str(out)],
+        [sys.executable, "-m", "voicebox_e2e.merge", *(str(run.output_dir) for run in runs), "--output", str(out)],
         capture_output=True, text=True, env=base_env(), timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    md = (out / "signoff-matrix.md").read_text()
+    return (out / "signoff-matrix.md").read_text()
+
+
+def test_merging_two_platforms_gives_one_matrix_and_one_allure_result_set(tmp_path: Path, green: SuiteResult, faulty: SuiteResult) -> None:
+    out = tmp_path / "signoff"
+    md = merged(out, green, faulty)
     table = [line for line in md.splitlines() if line.startswith("| ") and line[2].isdigit()]
     assert len(table) == 10
     kokoro = next(line for line in table if line.startswith("| 10 |"))
@@ -149,13 +154,7 @@ def test_merging_two_platforms_gives_one_matrix_and_one_allure_result_set(tmp_pa
 
 def test_the_merged_matrix_shows_each_platforms_speech_check(tmp_path: Path, green: SuiteResult) -> None:
     heard = run_suite(tmp_path / "heard", "-D", "asr=on", "-D", "only=kokoro", scenario="")
-    out = tmp_path / "signoff"
-    done = subprocess.run(
-        [sys.executable, "-m", "voicebox_e2e.merge", str(heard.output_dir), str(green.output_dir), "--output", str(out)],
-        capture_output=True, text=True, env=base_env(), timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    md = (out / "signoff-matrix.md").read_text()
+    md = merged(tmp_path / "signoff", heard, green)
     platforms = [line for line in md.splitlines() if line.startswith("- **")]
     assert "speech heard in 1 rows (words judged in: en)" in platforms[0], platforms
     assert "**speech not checked** (asr=off)" in platforms[1], platforms
