@@ -44,7 +44,7 @@ def test_a_model_whose_memory_keeps_growing_is_flagged_then_failed(tmp_path: Pat
     failed = rows[5:]
     assert all(r["status"] == "failed" and r["cause"] == "memory" for r in failed), [(r["row"], r["status"], r["cause"]) for r in failed]
     assert "leak_fail_mb = 500" in failed[0]["error"] and "of kokoro while it stayed loaded" in failed[0]["error"]
-    assert "## Memory warnings" in run.markdown
+    assert "## Warnings" in run.markdown
     run.assert_clean()
 
 

@@ -109,3 +109,17 @@ def _allure_attachments(output_dir: Path) -> list[dict]:  # type: ignore[type-ar
         for step in result.get("steps", []):
             found += step.get("attachments", [])
     return found
+
+
+def test_an_ending_cut_off_with_static_is_a_warning_to_listen_to_it(tmp_path: Path) -> None:
+    # asr=off: the WAV's ending alone decides the warning (the recognizer might also hear words missing)
+    run = run_suite(tmp_path, "-D", "asr=off", *KOKORO_QWEN, scenario='[models."qwen-tts-1.7B"]\nspeech = "cut_off"\n')
+    rows = run.rows()
+    assert run.code == 0 and {row["status"] for row in rows.values()} == {"passed"}, "a warning, not a failure"
+    assert len(rows["1"]["warnings"]) == 1 and "its last word may be cut off; listen to its end" in rows["1"]["warnings"][0]
+    assert rows["1"]["audio_trailing_quiet"] < 0.05
+    for clean in (rows["2"], rows["10"]):
+        assert clean["warnings"] == [] and clean["audio_trailing_quiet"] >= 0.3
+    warnings = run.markdown.split("## Warnings")[1]
+    assert "- Row 1 qwen: the speech runs to the end of the WAV" in warnings and "Row 10" not in warnings
+    run.assert_clean()

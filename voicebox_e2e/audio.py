@@ -13,6 +13,8 @@ from array import array
 from dataclasses import dataclass
 from typing import Optional
 
+from voicebox_e2e.ending import trailing_quiet
+
 
 @dataclass(frozen=True)
 class AudioLimits:
@@ -25,6 +27,9 @@ class AudioLimits:
     min_rms: float = 0.005
     # A WAV with more than this share of samples at full scale is clipped throughout.
     max_clipped_share: float = 0.5
+    # Less quiet than this after the speech: a warning that its end may be cut off (ending.py).
+    # Real outputs measured 0.33 s (the reference recording) and 0.6 s (Kokoro-82M).
+    min_trailing_quiet: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class AudioReport:
     sample_width: Optional[int] = None
     duration: Optional[float] = None
     rms: Optional[float] = None
+    trailing_quiet: Optional[float] = None  # seconds of quiet after the speech (ending.py)
 
 
 def check_wav(data: bytes, text: str, limits: AudioLimits = AudioLimits()) -> AudioReport:
@@ -74,7 +80,7 @@ def check_wav(data: bytes, text: str, limits: AudioLimits = AudioLimits()) -> Au
     clipped = sum(1 for s in samples if s >= 32767 or s <= -32767) / len(samples)
     if clipped > limits.max_clipped_share:
         return _with(base, f"the audio is clipped throughout ({clipped:.0%} of samples at full scale)", duration=duration, rms=rms)
-    return AudioReport(True, None, size, rate, channels, width, round(duration, 3), round(rms, 4))
+    return AudioReport(True, None, size, rate, channels, width, round(duration, 3), round(rms, 4), trailing_quiet(samples, rate, channels))
 
 
 def _with(base: AudioReport, problem: str, duration: Optional[float] = None, rms: Optional[float] = None) -> AudioReport:

@@ -143,7 +143,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "keep_data_dir", "timeout_cached", "timeout_download", "health_timeout", "port", "output_dir",
         "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
         "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
-        "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
+        "audio_min_trailing_quiet", "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
         "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate",
         "speech_min_language_probability", "bleed_max_correlation",
     }
@@ -218,6 +218,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
             min_seconds_per_char=_number("audio_min_seconds_per_char", get("audio_min_seconds_per_char", str(AudioLimits.min_seconds_per_char))),
             max_seconds_per_char=_number("audio_max_seconds_per_char", get("audio_max_seconds_per_char", str(AudioLimits.max_seconds_per_char))),
             max_clipped_share=_number("audio_max_clipped_share", get("audio_max_clipped_share", str(AudioLimits.max_clipped_share))),
+            min_trailing_quiet=_number("audio_min_trailing_quiet", get("audio_min_trailing_quiet", str(AudioLimits.min_trailing_quiet))),
         ),
     )
     return check(settings)

@@ -1,5 +1,5 @@
 """The performance side of the reports: each row's phase times, real-time factor and memory, the
-memory warnings, and what changed since the previous run (slower generation, heavier peak).
+and what changed since the previous run (slower generation, heavier peak).
 
 A row is "slower" when its generation time (or, failing that, its real-time factor) grew by more
 than ``slower_factor`` times and by at least ``min_seconds``; "heavier" when its peak resident
@@ -36,10 +36,6 @@ def performance_table(rows: list[dict[str, Any]]) -> list[str]:
             f"{_cell(perf.get('rss_end_mb'), '', 0)} | {_cell(perf.get('vram_used_mb'), '', 0)} |"
         )
     return lines if len(lines) > 2 else []
-
-
-def memory_warnings(rows: list[dict[str, Any]]) -> list[str]:
-    return [f"- Row {table_cell(r['row'])} {table_cell(r['engine'])}: {table_cell(w, 400)}" for r in rows for w in r.get("warnings") or []]
 
 
 def perf_changes(

@@ -16,12 +16,17 @@ from typing import Any, Optional
 
 from voicebox_e2e.causes import BY_KEY, CAUSES
 from voicebox_e2e.speech_report import speech_banner, speech_line, speech_table
-from voicebox_e2e.perf_report import memory_warnings, perf_changes, perf_changes_markdown, performance_table
+from voicebox_e2e.perf_report import perf_changes, perf_changes_markdown, performance_table
 from voicebox_e2e.cells import table_cell
 from voicebox_e2e.redaction import redact, redact_tree
 from voicebox_e2e.rows import FAILED, NOT_RUN, PASSED, TIMEOUT
 
 STATUS_WORDS = {PASSED: "PASS", FAILED: "FAIL", TIMEOUT: "TIMEOUT", NOT_RUN: "NOT RUN"}
+
+
+def row_warnings(rows: list[dict[str, Any]]) -> list[str]:
+    """Each row's warnings (memory growth, a speech that may be cut off), a line each."""
+    return [f"- Row {table_cell(r['row'])} {table_cell(r['engine'])}: {table_cell(w, 400)}" for r in rows for w in r.get("warnings") or []]
 
 
 def platform_tag() -> str:
@@ -234,9 +239,9 @@ def markdown(report: RunReport) -> str:
     heard = speech_table(report.results)
     if heard:
         lines += ["", "## Speech", "", "What the speech recognizer heard in each WAV, against the sentence asked for.", ""] + heard
-    warnings = memory_warnings(report.results)
+    warnings = row_warnings(report.results)
     if warnings:
-        lines += ["", "## Memory warnings", ""] + warnings
+        lines += ["", "## Warnings", ""] + warnings
     if len(engine_order(report.results)) > 1 and len(report.results) > len(engine_order(report.results)):
         lines += ["", "## By engine", ""] + engine_table(report.results)
     if report.changes is not None:

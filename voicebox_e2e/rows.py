@@ -12,6 +12,7 @@ import requests
 
 from voicebox_e2e import causes
 from voicebox_e2e.audio import AudioLimits, check_wav
+from voicebox_e2e.ending import abrupt_end
 from voicebox_e2e.client import ApiError, Outcome, ProgressWatcher, VoiceboxClient
 from voicebox_e2e.devices import device_loaded
 from voicebox_e2e.performance import MemorySampler, Performance, StatusClock
@@ -64,6 +65,7 @@ class RowResult:
     timeout_seconds: Optional[float] = None
     elapsed_seconds: Optional[float] = None
     audio_duration: Optional[float] = None
+    audio_trailing_quiet: Optional[float] = None  # seconds of quiet after the speech (ending.py)
     audio_path: Optional[str] = None
     audio_bytes: Optional[int] = None
     sample_rate: Optional[int] = None
@@ -256,6 +258,10 @@ def _run(
     if not report.ok:
         result.fail(causes.AUDIO_KIND, f"bad audio: {report.problem}")
         return
+    result.audio_trailing_quiet = report.trailing_quiet
+    cut = abrupt_end(report.trailing_quiet, limits.min_trailing_quiet)
+    if cut:
+        result.warnings.append(cut)
     result.status = PASSED
 
 

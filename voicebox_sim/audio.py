@@ -12,6 +12,8 @@ from typing import Optional
 
 SAMPLE_RATE = 24_000
 SECONDS_PER_CHARACTER = 3.6 / 44  # "The quick brown fox jumps over the lazy dog." (44 chars) was 3.6 s on kokoro
+# Real model outputs end in quiet (Kokoro-82M: 0.6 s); the simulator's end in this much.
+TAIL_SECONDS = 0.3
 
 
 def speech_duration(text: str) -> float:
@@ -22,7 +24,8 @@ def synthesize(text: str, seed: Optional[int], silent: bool = False) -> bytes:
     """A 24 kHz mono 16-bit WAV whose length follows the text, deterministic for a seed.
 
     It is a voiced buzz (a fundamental plus formant-like partials) under a syllable-rate
-    envelope, so it is audible and not clipped, and its RMS is near the real server's 0.1.
+    envelope, so it is audible and not clipped, and its RMS is near the real server's 0.1. Its
+    last ``TAIL_SECONDS`` are quiet, as real outputs end.
     """
     rng = random.Random(f"{seed}:{text}")
     frames = int(round(speech_duration(text) * SAMPLE_RATE))
@@ -32,7 +35,7 @@ def synthesize(text: str, seed: Optional[int], silent: bool = False) -> bytes:
     samples = array("h", bytes(2 * frames))
     if not silent:
         two_pi = 2.0 * math.pi
-        for i in range(frames):
+        for i in range(max(0, frames - int(TAIL_SECONDS * SAMPLE_RATE))):
             t = i / SAMPLE_RATE
             envelope = 0.5 - 0.5 * math.cos(two_pi * syllable_hz * t)
             value = sum(a * math.sin(two_pi * f * t) for f, a in partials)

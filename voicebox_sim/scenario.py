@@ -45,7 +45,7 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     leak_mb_per_generation = 40    # more memory kept after every generation, never freed
     rtf = 0.5                      # "generating" lasts rtf x the audio's seconds (real-time factor)
     download_stall_at = 0.4        # its download's bytes stop at this fraction, status "downloading"
-    speech = "babble"              # "babble" | "wrong_language" | "truncated" | "reference_tail" |
+    speech = "babble"              # "babble" | "wrong_language" | "truncated" | "reference_tail" | "cut_off" |
                                    # "reference_words": the WAV is speech, but not the right words
                                    # (see voicebox_sim/speech.py)
 """

@@ -7,7 +7,9 @@ not the words), ``wrong_language`` (the English pipeline used for another langua
 for an English row), ``truncated`` (the sentence's last words missing) and ``reference_tail``
 (the end of the reference recording pasted in front of the output), ``reference_words`` (its
 transcript's last words spoken again before the sentence, as Voicebox issues 383 and 604 describe
-the Qwen engine doing). Without eSpeak NG the
+the Qwen engine doing), ``cut_off`` (the last word chopped inside a sound and static after it, as
+Voicebox issues 597 and 614 describe). Every other WAV ends in 0.3 s of quiet, as real
+outputs do. Without eSpeak NG the
 simulator falls back to a voiced buzz of the sentence's length.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import math
 import random
 import subprocess
 import sys
@@ -24,13 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from voicebox_sim.audio import SAMPLE_RATE, pcm_wav
+from voicebox_sim.audio import SAMPLE_RATE, TAIL_SECONDS, pcm_wav, speech_duration
 
 ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
 GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
 # The API's language codes, as eSpeak NG names its voices.
 VOICES = {"zh": "cmn", "no": "nb"}
-SPEECH_FAULTS = ("babble", "wrong_language", "truncated", "reference_tail", "reference_words")
+SPEECH_FAULTS = ("babble", "wrong_language", "truncated", "reference_tail", "reference_words", "cut_off")
 WORDS_PER_MINUTE = 165
 # eSpeak NG's Japanese voice reads kana only (kanji come out as their names, three times too
 # long): the matrix's Japanese sentence is read from its kana.
@@ -126,6 +129,21 @@ def truncated(text: str) -> str:
     return " ".join(words[: (len(words) + 1) // 2])
 
 
+def cut_off(speech: "array[int]", text: str, seed: Optional[int]) -> "array[int]":
+    """The speech chopped at the loudest 20 ms of its last 40 %, then static at half its level up
+    to the sentence's length (at least 0.3 s), so the WAV ends loud."""
+    frame = SAMPLE_RATE // 50
+    starts = range(int(len(speech) * 0.6) // frame * frame, len(speech) - frame + 1, frame)
+    if not starts:
+        return speech
+    loudest = max(starts, key=lambda start: sum(abs(s) for s in speech[start:start + frame]))
+    kept = speech[:loudest + frame]
+    level = 0.5 * math.sqrt(sum(s * s for s in kept) / len(kept))
+    rng = random.Random(f"static:{seed}:{text}")
+    count = max(int(TAIL_SECONDS * SAMPLE_RATE), int(speech_duration(text) * SAMPLE_RATE) - len(kept))
+    return kept + array("h", (max(-32767, min(32767, int(rng.gauss(0.0, level)))) for _ in range(count)))
+
+
 def reference_tail(path: Optional[Path], seconds: float = 1.5) -> "array[int]":
     """The last ``seconds`` of a reference recording, as 24 kHz samples (empty if unreadable)."""
     if path is None or not path.is_file():
@@ -168,9 +186,13 @@ def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = 
         speech = synthesize(f"{last_words(reference.text)} {text}", language, pitch)
     else:
         speech = synthesize(text, language, pitch)
-    if speech is not None and fault == "reference_tail" and reference is not None:
+    if speech is None:
+        return None
+    if fault == "cut_off":
+        return cut_off(speech, text, seed)
+    if fault == "reference_tail" and reference is not None:
         speech = reference_tail(reference.wav) + speech
-    return speech
+    return speech + array("h", bytes(2 * int(TAIL_SECONDS * SAMPLE_RATE)))
 
 
 def wav_bytes(samples: "array[int]", seconds: float = 0.0) -> bytes:

@@ -1,0 +1,66 @@
+"""Does the speech end, or is it cut off? ``ending.trailing_quiet`` on real recordings: a real TTS
+model's output (Kokoro-82M, tests/data) and the project's reference recording end in quiet; the
+same recordings cut inside a word, and the simulator's ``cut_off`` fault, do not."""
+
+from __future__ import annotations
+
+import wave
+from array import array
+from pathlib import Path
+
+import pytest
+
+from voicebox_e2e.audio import AudioLimits, check_wav
+from voicebox_e2e.ending import abrupt_end, trailing_quiet
+from voicebox_sim import speech
+from voicebox_sim.audio import SAMPLE_RATE, speech_duration
+
+ROOT = Path(__file__).resolve().parent.parent
+KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"
+REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
+LIMIT = AudioLimits().min_trailing_quiet
+
+
+def samples(path: Path) -> tuple["array[int]", int]:
+    with wave.open(str(path), "rb") as wav:
+        assert wav.getsampwidth() == 2 and wav.getnchannels() == 1
+        return array("h", wav.readframes(wav.getnframes())), wav.getframerate()
+
+
+@pytest.mark.parametrize("path, at_least", [(KOKORO, 0.5), (REFERENCE, 0.3)], ids=["kokoro-82m", "reference-recording"])
+def test_real_speech_ends_in_quiet(path: Path, at_least: float) -> None:
+    pcm, rate = samples(path)
+    quiet = trailing_quiet(pcm, rate)
+    assert quiet is not None and quiet >= at_least
+    assert abrupt_end(quiet, LIMIT) is None
+
+
+@pytest.mark.parametrize("path, share", [(KOKORO, 0.5), (KOKORO, 0.7), (REFERENCE, 0.5)], ids=["kokoro-half", "kokoro-70pc", "reference-half"])
+def test_real_speech_cut_inside_a_word_gets_the_warning(path: Path, share: float) -> None:
+    pcm, rate = samples(path)
+    quiet = trailing_quiet(pcm[: int(len(pcm) * share)], rate)
+    assert quiet is not None and quiet < LIMIT
+    warning = abrupt_end(quiet, LIMIT)
+    assert warning is not None and "its last word may be cut off; listen to its end" in warning
+
+
+def test_the_wav_check_reports_the_quiet_of_a_real_recording() -> None:
+    report = check_wav(KOKORO.read_bytes(), "The quick brown fox jumps over the lazy dog.")
+    assert report.ok and report.trailing_quiet is not None and report.trailing_quiet >= 0.5
+
+
+def test_silence_has_no_speech_to_end() -> None:
+    assert trailing_quiet(array("h", bytes(2 * SAMPLE_RATE)), SAMPLE_RATE) is None
+    assert abrupt_end(None, LIMIT) is None
+
+
+def test_the_simulators_speech_ends_in_quiet_and_its_cut_off_fault_does_not() -> None:
+    text = "The quick brown fox jumps over the lazy dog."
+    clean = speech.speak(text, "en", 42)
+    chopped = speech.speak(text, "en", 42, "cut_off")
+    if clean is None or chopped is None:
+        pytest.skip("eSpeak NG is not available")
+    assert (trailing_quiet(clean, SAMPLE_RATE) or 0.0) >= LIMIT
+    assert (trailing_quiet(chopped, SAMPLE_RATE) or 0.0) < LIMIT
+    # as long as the sentence's expected length, so the server pads no quiet after the static
+    assert len(chopped) >= int(speech_duration(text) * SAMPLE_RATE)
