@@ -9,8 +9,7 @@ for an English row), ``truncated`` (the sentence's last words missing) and ``ref
 transcript's last words spoken again before the sentence, as Voicebox issues 383 and 604 describe
 the Qwen engine doing), ``cut_off`` (the last word chopped inside a sound and static after it, as
 Voicebox issues 597 and 614 describe). Every other WAV ends in 0.3 s of quiet, as real
-outputs do. Without eSpeak NG the
-simulator falls back to a voiced buzz of the sentence's length.
+outputs do. Without eSpeak NG the simulator falls back to a voiced buzz of the sentence's length.
 """
 
 from __future__ import annotations
