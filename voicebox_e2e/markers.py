@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Mapping, Optional
 
 import psutil
 
@@ -25,12 +26,15 @@ def is_suite_data_dir(path: Path) -> bool:
     return path.name.startswith(DATA_DIR_PREFIX) and path.parent == Path(tempfile.gettempdir())
 
 
-def marked(name: str, value: str) -> list[psutil.Process]:
-    """The live processes whose environment has ``name`` = ``value`` (zombies left out)."""
+def marked(name: str, value: str, also: Optional[Mapping[str, str]] = None) -> list[psutil.Process]:
+    """The live processes whose environment has ``name`` = ``value``, and each of ``also``
+    (zombies left out)."""
+    required = {name: value, **(also or {})}
     found = []
     for proc in psutil.process_iter(["pid"]):
         try:
-            if proc.environ().get(name) == value and proc.status() != psutil.STATUS_ZOMBIE:
+            env = proc.environ()
+            if all(env.get(key) == wanted for key, wanted in required.items()) and proc.status() != psutil.STATUS_ZOMBIE:
                 found.append(proc)
         except (psutil.Error, OSError):
             continue

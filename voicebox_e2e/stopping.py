@@ -75,14 +75,7 @@ def stop_tree(tree: list[psutil.Process], grace: float) -> list[str]:
 
 def stragglers(owner_pid: int, data_dir: Path) -> list[psutil.Process]:
     """Live processes started by the server that ``owner_pid`` launched on ``data_dir``."""
-    found = []
-    for proc in marked(DATA_DIR_ENV, str(data_dir)):
-        try:
-            if proc.environ().get(OWNER_ENV) == str(owner_pid):
-                found.append(proc)
-        except (psutil.Error, OSError):
-            continue
-    return found
+    return marked(DATA_DIR_ENV, str(data_dir), also={OWNER_ENV: str(owner_pid)})
 
 
 def stop_all(procs: list[psutil.Process], grace: float) -> list[psutil.Process]:
