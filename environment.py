@@ -6,7 +6,7 @@ behave's own; the first step that needs it ("Given a Voicebox server is running"
 """
 
 from voicebox_e2e.behave_glue import failure_text, finished_badly, start_run, table_row
-from voicebox_e2e.rows import is_matrix_row, spec_from_table
+from voicebox_e2e.row.spec import is_matrix_row, spec_from_table
 
 
 def before_all(context):

@@ -26,11 +26,13 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voicebox_e2e.binary import Target, simulator_command  # noqa: E402
+from voicebox_e2e.server.target import Target, simulator_command  # noqa: E402
 from voicebox_e2e.config import Settings  # noqa: E402
-from voicebox_e2e.markers import OWNER_ENV, marked  # noqa: E402
-from voicebox_e2e.rows import RowBudget, make_spec, run_row  # noqa: E402
-from voicebox_e2e.session import ProfileKey, Session  # noqa: E402
+from voicebox_e2e.server.markers import OWNER_ENV, marked  # noqa: E402
+from voicebox_e2e.row.runner import RowBudget, run_row  # noqa: E402
+from voicebox_e2e.row.spec import make_spec
+from voicebox_e2e.server.profiles import ProfileKey  # noqa: E402
+from voicebox_e2e.server.session import Session  # noqa: E402
 
 ENGLISH_MODELS = ("qwen-tts-1.7B", "qwen-tts-0.6B", "qwen-custom-voice-1.7B", "qwen-custom-voice-0.6B", "luxtts", "chatterbox-tts", "chatterbox-turbo", "tada-1b", "tada-3b-ml", "kokoro")
 FAST = "startup_seconds = 0.1\nstatus_poll_seconds = 0.05\nload_seconds = 0.0\ngenerate_seconds = 0.0\n"
@@ -58,7 +60,7 @@ def crash_noticed(directory: Path) -> float:
     session = session_with(directory, FAST + '[models."kokoro"]\ncrash = 9\n')
     try:
         session.start()
-        profile = session.profile_id(ProfileKey("preset", "kokoro", "af_heart"))
+        profile = session.profiles.id_for(ProfileKey("preset", "kokoro", "af_heart"))
         assert session.server is not None
         died: list[float] = []
         proc = psutil.Process(session.server.pid)

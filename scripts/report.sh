@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 [ -d node_modules/allure ] || npm ci --no-audit --no-fund --silent
-exec .venv/bin/python -m voicebox_e2e.html_report "${@:-results}"
+exec .venv/bin/python -m voicebox_e2e.reports.html "${@:-results}"

@@ -4,7 +4,7 @@ import uuid
 
 from behave import then, when
 
-from voicebox_e2e import api_checks
+from voicebox_e2e.checks import api as api_checks
 
 
 @when("speech is requested for a profile id that does not exist")

@@ -2,7 +2,7 @@
 
 from behave import given, then, when
 
-from voicebox_e2e import lifecycle
+from voicebox_e2e.checks import lifecycle
 
 def _launch(context, with_helper_parent=False):
     context.fresh = lifecycle.launch_fresh(context.voicebox.workspace(), with_helper_parent)

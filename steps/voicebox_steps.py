@@ -2,9 +2,9 @@
 
 from behave import given, then, when
 
-from voicebox_e2e.allure_attach import attach_row
-from voicebox_e2e.rows import make_spec
-from voicebox_e2e.session import ProfileKey
+from voicebox_e2e.reports.allure_attach import attach_row
+from voicebox_e2e.row.spec import make_spec
+from voicebox_e2e.server.profiles import ProfileKey
 
 
 @given("a Voicebox server is running")

@@ -12,8 +12,8 @@ from typing import Any, Callable
 import requests
 
 from conftest import gpu_named_simulator, run_suite
-from voicebox_e2e.backend import BackendCheck, gpu_build_of
-from voicebox_e2e.devices import DeviceMemory, device_loaded
+from voicebox_e2e.verdicts.backend import BackendCheck, gpu_build_of
+from voicebox_e2e.figures.devices import DeviceMemory, device_loaded
 
 HEALTHY_CPU = {"backend_type": "pytorch", "backend_variant": "cpu", "gpu_available": False, "gpu_type": None, "vram_used_mb": None}
 # Recorded from the real CPU onefile build started as voicebox-server-cuda on a machine without a GPU (contract §9).

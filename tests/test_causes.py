@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, SuiteResult, run_suite
-from voicebox_e2e import causes
+from voicebox_e2e.verdicts import causes
 
 REAL_ERRORS: list[dict[str, Any]] = json.loads((ROOT / "tests" / "data" / "real_errors.json").read_text(encoding="utf-8"))
 

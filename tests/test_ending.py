@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from voicebox_e2e.audio import AudioLimits, check_wav
-from voicebox_e2e.ending import abrupt_end, trailing_quiet
-from voicebox_sim import speech
-from voicebox_sim.audio import SAMPLE_RATE, speech_duration
+from voicebox_e2e.verdicts.wav import AudioLimits, check_wav
+from voicebox_e2e.verdicts.ending import abrupt_end, trailing_quiet
+from voicebox_sim.engine import speech
+from voicebox_sim.engine.audio import SAMPLE_RATE, speech_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"

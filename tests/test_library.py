@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from conftest import wait_for
-from voicebox_e2e.binary import candidates
+from voicebox_e2e.server.target import candidates
 from voicebox_e2e.config import ConfigError, settings_from_userdata
-from voicebox_e2e.redaction import redact
-from voicebox_e2e.cells import table_cell
-from voicebox_e2e.report import compare, fenced
-from voicebox_e2e.rows import make_spec, spec_from_table
-from voicebox_sim import audio as sim_audio
+from voicebox_e2e.server.redaction import redact
+from voicebox_e2e.reports.cells import table_cell
+from voicebox_e2e.reports.changes import compare
+from voicebox_e2e.reports.rows import fenced
+from voicebox_e2e.row.spec import make_spec, spec_from_table
+from voicebox_sim.engine import audio as sim_audio
 
 
 def test_synthesized_speech_is_deterministic_for_a_seed_and_follows_the_text() -> None:
@@ -95,7 +96,7 @@ def test_row_language_names_become_api_codes_and_unknown_ones_are_refused() -> N
 
 
 def test_the_server_log_file_is_redacted_as_written_even_when_a_token_spans_two_reads(tmp_path: Path) -> None:
-    from voicebox_e2e.server import LogCapture
+    from voicebox_e2e.server.logs import LogCapture
 
     log = LogCapture(tmp_path / "server.log")
     reader, writer = os.pipe()

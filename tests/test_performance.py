@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import gpu_named_simulator, run_suite
-from voicebox_e2e.leaks import LeakLimits, LeakWatch
+from voicebox_e2e.verdicts.leaks import LeakLimits, LeakWatch
 
 KOKORO = ("-D", "only=kokoro")
 FOX_SECONDS = 3.6  # the simulator's speech length for the fox sentence

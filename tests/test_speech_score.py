@@ -6,7 +6,7 @@ eSpeak NG speech (normal and with each speech fault) and of the fox sentence in 
 
 from __future__ import annotations
 
-from voicebox_e2e.speech_score import Heard, SpeechLimits, leaked_words, normalise, score, units
+from voicebox_e2e.verdicts.speech_score import Heard, SpeechLimits, leaked_words, normalise, score, units
 
 FOX = "The quick brown fox jumps over the lazy dog."
 LIMITS = SpeechLimits()

@@ -18,8 +18,8 @@ import psutil
 import pytest
 
 from conftest import NO_SPEECH_CHECK, ROOT, SuiteResult, base_env, leftovers, run_suite, wait_for, write_scenario
-from voicebox_e2e.markers import WATCHER_ENV, marked
-from voicebox_e2e.server import port_is_free
+from voicebox_e2e.server.markers import WATCHER_ENV, marked
+from voicebox_e2e.server.process import port_is_free
 
 KOKORO_QWEN = ("-D", "only=kokoro,qwen")  # rows 1, 2 (cloned feature) then 10 (preset feature)
 

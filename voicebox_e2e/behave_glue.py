@@ -10,7 +10,7 @@ from behave.model_core import Status
 
 from voicebox_e2e import events
 from voicebox_e2e.config import ConfigError, settings_from_userdata
-from voicebox_e2e.plan import selected_rows
+from voicebox_e2e.row.plan import selected_rows
 from voicebox_e2e.run import SuiteRun
 
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Mapping, Optional
 
-from voicebox_e2e.audio import AudioLimits
-from voicebox_e2e.leaks import LeakLimits
-from voicebox_e2e.rows import LANGUAGES
-from voicebox_e2e.speech_check import SpeechSettings
-from voicebox_e2e.speech_score import SpeechLimits
+from voicebox_e2e.verdicts.wav import AudioLimits
+from voicebox_e2e.verdicts.leaks import LeakLimits
+from voicebox_e2e.row.spec import LANGUAGES
+from voicebox_e2e.verdicts.speech import SpeechSettings
+from voicebox_e2e.verdicts.speech_score import SpeechLimits
 
 # The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
 # decided by the feature files; this list only catches typos in only/skip.

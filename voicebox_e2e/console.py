@@ -8,6 +8,7 @@ so an added formatter never doubles the console output.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from behave.formatter.base import Formatter, StreamOpener
@@ -28,3 +29,10 @@ class Console(PrettyFormatter):  # type: ignore[misc]
         if is_terminal(stream_opener):
             return super().__new__(cls)
         return PlainFormatter(stream_opener, config)
+
+
+def console(message: str) -> None:
+    """A progress line on the real stderr: behave captures sys.stderr while a step runs, and a
+    long wait must be visible as it happens."""
+    stream = sys.__stderr__ or sys.stderr
+    print(f"[voicebox-e2e] {message}", file=stream, flush=True)

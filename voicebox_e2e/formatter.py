@@ -4,7 +4,7 @@ Use in behave.ini (as this project does)::
 
     [behave.formatters]
     voicebox-report = voicebox_e2e.formatter:ReportFormatter
-    allure = voicebox_e2e.allure_results:AllureResults
+    allure = voicebox_e2e.reports.allure_results:AllureResults
 """
 
 from __future__ import annotations
@@ -17,13 +17,17 @@ from typing import Any, Optional
 from behave.formatter.base import Formatter, StreamOpener
 
 from voicebox_e2e import events
-from voicebox_e2e.allure_extras import write_allure_metadata
-from voicebox_e2e.allure_results import allure_results_dirs
+from voicebox_e2e.reports.allure_extras import write_allure_metadata
+from voicebox_e2e.reports.allure_results import allure_results_dirs
 from voicebox_e2e.config import output_dir_of
-from voicebox_e2e.report import RunReport, compare, matrix_order, write_reports
+from voicebox_e2e.reports.changes import compare
+from voicebox_e2e.reports.markdown import write_reports
+from voicebox_e2e.reports.rows import matrix_order
+from voicebox_e2e.reports.run_report import RunReport
 from voicebox_e2e.behave_glue import failure_text
-from voicebox_e2e.plan import Key, key_of
-from voicebox_e2e.rows import NOT_RUN, placeholder, spec_from_table
+from voicebox_e2e.row.plan import Key, key_of
+from voicebox_e2e.row.result import NOT_RUN, placeholder
+from voicebox_e2e.row.spec import spec_from_table
 
 class ReportFormatter(Formatter):  # type: ignore[misc]
     """Writes ``e2e-<platform>-<stamp>.json`` and ``.md`` into the run's output dir.

@@ -16,7 +16,7 @@ from types import FrameType
 from typing import Optional, Sequence
 
 from voicebox_sim import VERSION
-from voicebox_sim.hardware import set_variant_from_name
+from voicebox_sim.engine.hardware import set_variant_from_name
 
 LOG_FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
 ONEFILE_CHILD_ENV = "VOICEBOX_SIM_ONEFILE_CHILD"
@@ -89,7 +89,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     log.info("Importing uvicorn...")
     import uvicorn
 
-    from voicebox_sim.app import SimState, create_app
+    from voicebox_sim.app import create_app
+    from voicebox_sim.state import SimState
 
     log.info("Backend imports successful")
     log.info("Backend variant: %s", variant.upper())

@@ -47,7 +47,7 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     download_stall_at = 0.4        # its download's bytes stop at this fraction, status "downloading"
     speech = "babble"              # "babble" | "wrong_language" | "truncated" | "reference_tail" | "cut_off" |
                                    # "reference_words": the WAV is speech, but not the right words
-                                   # (see voicebox_sim/speech.py)
+                                   # (see voicebox_sim/engine/speech.py)
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Optional
 
-from voicebox_sim.catalogue import MODELS_BY_NAME, TTS_MODEL_NAMES
-from voicebox_sim.speech import SPEECH_FAULTS
+from voicebox_sim.engine.catalogue import MODELS_BY_NAME, TTS_MODEL_NAMES
+from voicebox_sim.engine.speech import SPEECH_FAULTS
 
 SCENARIO_ENV = "VOICEBOX_SIM_SCENARIO"
 

@@ -7,7 +7,7 @@ from typing import Any, List, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from voicebox_sim.catalogue import ENGINE_PATTERN, LANGUAGE_PATTERN, MODEL_SIZE_PATTERN
+from voicebox_sim.engine.catalogue import ENGINE_PATTERN, LANGUAGE_PATTERN, MODEL_SIZE_PATTERN
 
 
 class EffectConfig(BaseModel):

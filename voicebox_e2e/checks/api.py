@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from voicebox_e2e.client import Answer, VoiceboxClient
+from voicebox_e2e.api.client import VoiceboxClient
+
+from voicebox_e2e.api.errors import Answer
 
 # The health endpoint's latency budget: p99 of HEALTH_CALLS calls on loopback. The real server
 # answered in about 3 ms; 50 ms leaves room for a loaded CI machine and a frozen build.

@@ -22,10 +22,10 @@ from typing import Optional
 import psutil
 import requests
 
-from voicebox_e2e.markers import DATA_DIR_PREFIX, OWNER_ENV
-from voicebox_e2e.server import LaunchSpec, ServerProcess, free_port, port_is_free, wait_until
-from voicebox_e2e.session import HOST, Session
-from voicebox_e2e.stopping import is_alive, wait_gone
+from voicebox_e2e.server.markers import DATA_DIR_PREFIX, OWNER_ENV
+from voicebox_e2e.server.process import LaunchSpec, ServerProcess, free_port, port_is_free, wait_until
+from voicebox_e2e.server.session import HOST, Session
+from voicebox_e2e.server.stopping import is_alive, wait_gone
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from typing import Any, Optional, Sequence
 
 import allure
 
-from voicebox_e2e.allure_extras import audio_player
-from voicebox_e2e.client import Exchange
-from voicebox_e2e.perf_report import performance_text
-from voicebox_e2e.redaction import redact
-from voicebox_e2e.rows import RowResult
-from voicebox_e2e.speech_report import speech_text
+from voicebox_e2e.reports.allure_extras import audio_player
+from voicebox_e2e.api.errors import Exchange
+from voicebox_e2e.reports.performance import performance_text
+from voicebox_e2e.server.redaction import redact
+from voicebox_e2e.row.result import RowResult
+from voicebox_e2e.reports.speech import speech_text
 
 
 def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optional[dict[str, Any]] = None) -> None:

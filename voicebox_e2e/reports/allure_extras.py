@@ -11,7 +11,7 @@ import platform as host_platform
 from pathlib import Path
 from typing import Any
 
-from voicebox_e2e.causes import allure_categories
+from voicebox_e2e.verdicts.causes import allure_categories
 
 def write_allure_metadata(results_dir: Path, run: dict[str, Any]) -> None:
     """environment.properties, executor.json and categories.json beside the results."""

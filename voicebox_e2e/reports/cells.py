@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from voicebox_e2e.redaction import redact
+from voicebox_e2e.server.redaction import redact
 
 
 def table_cell(text: Optional[str], limit: int = 160) -> str:

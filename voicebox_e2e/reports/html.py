@@ -1,7 +1,7 @@
 """Turn ``<output_dir>/allure-results`` into the single-file Allure HTML sign-off report.
 
     scripts/report.sh [OUTPUT_DIR] [--history FILE]   # installs the pinned Allure 3 (npm), then this
-    python -m voicebox_e2e.html_report results        # when node_modules/ is already installed
+    python -m voicebox_e2e.reports.html results        # when node_modules/ is already installed
 
 Allure Report 3 (npm package ``allure``; Node.js only, no Java) writes one self-contained
 ``allure-report/index.html`` to attach to a release ticket. Its history file (one JSON line per
@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from voicebox_e2e.causes import allure3_categories
+from voicebox_e2e.verdicts.causes import allure3_categories
 from voicebox_e2e.config import PROJECT_ROOT
 
 HISTORY_FILE = "allure-history.jsonl"
@@ -100,7 +100,7 @@ def without_analytics(html: str) -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.html_report", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.reports.html", description=__doc__.split("\n")[0])
     parser.add_argument("output_dir", nargs="?", default="results", help="the run's output_dir (default: results)")
     parser.add_argument("--history", type=Path, help=f"the platform's history file (default: OUTPUT_DIR/{HISTORY_FILE})")
     args = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 """Put the runs of one release side by side: one matrix (rows = models, columns = platforms) and
 one Allure report over all of them.
 
-    python -m voicebox_e2e.merge results-macos results-windows results-linux --output signoff
+    python -m voicebox_e2e.reports.merge results-macos results-windows results-linux --output signoff
     scripts/report.sh signoff        # the combined single-file HTML report
 
 Each input is a run's output_dir (its newest ``e2e-*.json`` is used). The combined Allure results
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from voicebox_e2e.cells import table_cell
-from voicebox_e2e.report import STATUS_WORDS, fenced, matrix_order
+from voicebox_e2e.reports.cells import table_cell
+from voicebox_e2e.reports.rows import STATUS_WORDS, fenced, matrix_order
 
 
 class MergeError(ValueError):
@@ -164,7 +164,7 @@ def merge(directories: Sequence[Path], output: Path) -> tuple[Path, Path, int]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.merge", description="Combine the runs of several platforms.")
+    parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.reports.merge", description="Combine the runs of several platforms.")
     parser.add_argument("runs", nargs="+", type=Path, help="the output_dir of each run")
     parser.add_argument("--output", type=Path, default=Path("signoff"), help="where the combined reports go (default: signoff)")
     args = parser.parse_args(argv)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from voicebox_e2e.cells import table_cell
+from voicebox_e2e.reports.cells import table_cell
 
 FIGURES = ("generate_seconds", "real_time_factor", "rss_peak_mb")
 

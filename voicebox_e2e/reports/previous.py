@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from voicebox_e2e.report import row_identity
+from voicebox_e2e.reports.rows import row_identity
 
 
 class PreviousRun:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicebox_e2e.cells import table_cell
+from voicebox_e2e.reports.cells import table_cell
 
 
 def speech_banner(speech: dict[str, Any]) -> list[str]:

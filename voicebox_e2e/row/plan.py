@@ -11,7 +11,7 @@ from behave.model import ScenarioOutline
 from behave.parser import parse_file
 
 from voicebox_e2e.config import engine_selected
-from voicebox_e2e.rows import is_matrix_row
+from voicebox_e2e.row.spec import is_matrix_row
 
 Key = tuple[str, int]
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional, Sequence
 
 import requests
 
-from voicebox_e2e.client import ApiError, VoiceboxClient
+from voicebox_e2e.api.client import VoiceboxClient
+
+from voicebox_e2e.api.errors import ApiError
 
 MB = 1024 * 1024
 DONE, FAILED, STALLED, TOO_SLOW = "done", "failed", "stalled", "too slow"
@@ -171,3 +173,35 @@ class PrepareRecord:
              "total_bytes": f.total, "error": f.sentence() or None}
             for f in prepared.fetches.values()
         ])
+
+
+class PreparePhase:
+    """The run's prepare phase, run once before the first row: ``prepared`` is None until then."""
+
+    def __init__(self, enabled: bool, models: Sequence[str], limits: PrepareSettings, echo: Callable[[str], None]) -> None:
+        self.enabled, self.models, self.limits, self.echo = enabled, list(models), limits, echo
+        self.prepared: Optional[Prepared] = None
+        self.seconds = 0.0
+
+    def run(self, client: VoiceboxClient, running: Callable[[], bool]) -> None:
+        """Fetch every selected model that is not cached (prepare=true); a phase that cannot
+        run is said on the console and each row then fetches its own model."""
+        self.prepared = Prepared()
+        if not self.enabled or not self.models:
+            return
+        started = time.monotonic()
+        try:
+            self.prepared = prepare(client, self.models, self.limits, self.echo, running)
+        except (ApiError, requests.RequestException, ValueError) as exc:
+            self.echo(f"Prepare: skipped ({exc.__class__.__name__}: {exc}); each row fetches its own model.")
+        self.seconds = time.monotonic() - started
+
+    def failed_fetch(self, model_name: str) -> Optional[Fetch]:
+        """The fetch of ``model_name`` if the phase tried it and it failed."""
+        fetch = None if self.prepared is None else self.prepared.fetches.get(model_name)
+        return fetch if fetch is not None and not fetch.ok else None
+
+    def to_json(self) -> Optional[dict[str, object]]:
+        if self.prepared is None or not self.prepared.fetches:
+            return None
+        return asdict(PrepareRecord.of(self.prepared, self.seconds))

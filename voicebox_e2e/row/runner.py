@@ -3,126 +3,27 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
 
 import psutil
 import requests
 
-from voicebox_e2e import causes
-from voicebox_e2e.audio import AudioLimits, check_wav
-from voicebox_e2e.ending import abrupt_end
-from voicebox_e2e.client import ApiError, Outcome, ProgressWatcher, VoiceboxClient
-from voicebox_e2e.devices import device_loaded
-from voicebox_e2e.performance import MemorySampler, Performance, StatusClock
-from voicebox_e2e.speech_score import Speech
-from voicebox_e2e.status_probe import StatusProbe
-from voicebox_e2e.redaction import redact
+from voicebox_e2e.verdicts import causes
+from voicebox_e2e.verdicts.wav import AudioLimits, check_wav
+from voicebox_e2e.verdicts.ending import abrupt_end
+from voicebox_e2e.api.client import VoiceboxClient
+from voicebox_e2e.api.errors import ApiError
+from voicebox_e2e.api.progress import ProgressWatcher
+from voicebox_e2e.api.status_stream import Outcome
+from voicebox_e2e.figures.devices import device_loaded
+from voicebox_e2e.figures.performance import MemorySampler, StatusClock
+from voicebox_e2e.row.status_probe import StatusProbe
+from voicebox_e2e.server.redaction import redact
 
-PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
-LOG_TAIL_LINES = 100
-
-
-@dataclass(frozen=True)
-class RowSpec:
-    """A row of a feature file's Examples table, as the step received it."""
-
-    row: str
-    engine: str
-    model_size: Optional[str]  # None for single-size engines ("—" in the table)
-    model_name: str
-    text: str
-    language: str = "en"
-    label: str = ""
-
-    def request_body(self, profile_id: str) -> dict[str, Any]:
-        """The design's exact POST /generate body."""
-        body: dict[str, Any] = {
-            "profile_id": profile_id,
-            "text": self.text,
-            "language": self.language,
-            "engine": self.engine,
-            "seed": 42,
-            "normalize": True,
-        }
-        if self.model_size is not None:
-            body["model_size"] = self.model_size
-        return body
-
-
-@dataclass
-class RowResult:
-    row: str
-    label: str
-    engine: str
-    model_size: Optional[str]
-    model_name: str
-    language: str
-    status: str = NOT_RUN
-    generation_id: Optional[str] = None
-    was_cached: Optional[bool] = None
-    timeout_seconds: Optional[float] = None
-    elapsed_seconds: Optional[float] = None
-    audio_duration: Optional[float] = None
-    audio_trailing_quiet: Optional[float] = None  # seconds of quiet after the speech (ending.py)
-    audio_path: Optional[str] = None
-    audio_bytes: Optional[int] = None
-    sample_rate: Optional[int] = None
-    channels: Optional[int] = None
-    error: Optional[str] = None
-    server_status: Optional[str] = None  # the terminal status the server reported, if any
-    http_status: Optional[int] = None
-    server_log_tail: Optional[str] = None
-    statuses_seen: list[str] = field(default_factory=list)
-    reconnects: int = 0
-    cause: Optional[str] = None  # a causes.CAUSE_KEYS key when the row did not pass, else None
-    device: Optional[str] = None  # the torch device the model was loaded on ("cpu", "cuda", "mps")
-    performance: Performance = field(default_factory=Performance)
-    warnings: list[str] = field(default_factory=list)  # e.g. memory growth under the failure limit
-    speech: Optional[Speech] = None  # what the recognizer heard (speech_check), once checked
-    failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
-
-    @property
-    def passed(self) -> bool:
-        return self.status == PASSED
-
-    @property
-    def generation_completed(self) -> bool:
-        return self.server_status == "completed"
-
-    @property
-    def audio_ok(self) -> bool:
-        """The generation completed and its WAV passed every check (whatever else failed)."""
-        return self.generation_completed and self.audio_path is not None and self.failure_kind != causes.AUDIO_KIND
-
-    @property
-    def speech_ok(self) -> bool:
-        return self.failure_kind != causes.SPEECH_KIND
-
-    @property
-    def backend_ok(self) -> bool:
-        return self.failure_kind != causes.BACKEND_KIND
-
-    @property
-    def failure_message(self) -> str:
-        """The error as a failed step reports it, led by the cause Allure's categories match on."""
-        return causes.tagged(self.cause, self.error)
-
-    def fail(self, kind: Optional[str], error: str, status: str = FAILED) -> None:
-        self.status, self.failure_kind, self.error = status, kind, error
-
-    def decide_cause(self, log_lines: list[str]) -> None:
-        """Name the cause of a row that did not pass (None for a passed or never-run row)."""
-        if self.status in (PASSED, NOT_RUN):
-            self.cause = None
-        else:
-            self.cause = causes.classify(self.failure_kind, self.error, log_lines)
-
-    def to_json(self) -> dict[str, Any]:
-        record = asdict(self)
-        record.pop("failure_kind")
-        return record
+from voicebox_e2e.row.result import LOG_TAIL_LINES, PASSED, TIMEOUT, RowResult
+from voicebox_e2e.row.spec import RowSpec
 
 
 @dataclass(frozen=True)
@@ -263,65 +164,3 @@ def _run(
     if cut:
         result.warnings.append(cut)
     result.status = PASSED
-
-
-NO_SIZE = {"", "—", "-", "n/a"}
-
-
-def is_matrix_row(cells: Mapping[str, str]) -> bool:
-    """Whether an Examples row is a model row (it names an engine and a /models/status model)."""
-    return "engine" in cells and "model_name" in cells
-
-
-def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "en") -> RowSpec:
-    """A RowSpec from an Examples row (``row``, ``engine``, ``model_size``, ``model_name``...).
-
-    ``model_size`` is "—" for single-size engines. ``text`` and ``language`` columns, when the
-    table has them, override the arguments.
-    """
-    size = cells.get("model_size", "").strip()
-    engine = cells.get("engine", "").strip()
-    return RowSpec(
-        row=cells.get("row", "").strip(),
-        engine=engine,
-        model_size=None if size in NO_SIZE else size,
-        model_name=cells.get("model_name", "").strip(),
-        text=cells.get("text", text).strip() or text,
-        language=LANGUAGES.get(cells.get("language", "").strip(), cells.get("language", language).strip() or language),
-        label=f"{engine} {size if size not in NO_SIZE else ''}".strip(),
-    )
-
-
-def placeholder(spec: RowSpec, status: str, error: Optional[str], kind: Optional[str] = None, log_lines: Optional[list[str]] = None) -> RowResult:
-    """The record of a row that produced no result of its own (not run, or broken in setup)."""
-    result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
-    result.fail(kind, "" if error is None else redact(error), status)
-    result.error = None if error is None else result.error
-    result.decide_cause(log_lines or [])
-    return result
-
-
-# Every language POST /generate accepts (its language pattern, contract §4), as feature files name them.
-LANGUAGES = {
-    "English": "en", "Chinese": "zh", "Japanese": "ja", "Korean": "ko", "German": "de",
-    "French": "fr", "Russian": "ru", "Portuguese": "pt", "Spanish": "es", "Italian": "it",
-    "Hebrew": "he", "Arabic": "ar", "Danish": "da", "Greek": "el", "Finnish": "fi", "Hindi": "hi",
-    "Malay": "ms", "Dutch": "nl", "Norwegian": "no", "Polish": "pl", "Swedish": "sv", "Swahili": "sw",
-    "Turkish": "tr",
-}
-
-
-def language_code(name: str) -> str:
-    """The API's language code for a language named in a feature file ("English" -> "en")."""
-    code = LANGUAGES.get(name.strip())
-    if code is None:
-        raise ValueError(f"Unknown language {name!r} in the feature file; use one of {', '.join(LANGUAGES)}.")
-    return code
-
-
-def make_spec(row: str, engine: str, model_size: str, model_name: str, text: str, language: str) -> RowSpec:
-    """A RowSpec from a step's words ("qwen", "1.7B" or "—", "qwen-tts-1.7B", "...", "English")."""
-    return spec_from_table(
-        {"row": row, "engine": engine, "model_size": model_size, "model_name": model_name},
-        text=text, language=language_code(language),
-    )

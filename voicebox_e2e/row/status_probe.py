@@ -19,7 +19,11 @@ from typing import Any, Callable, Optional
 
 import requests
 
-from voicebox_e2e.client import TERMINAL_STATUSES, ApiError, VoiceboxClient
+from voicebox_e2e.api.client import VoiceboxClient
+
+from voicebox_e2e.api.errors import ApiError
+
+from voicebox_e2e.api.status_stream import TERMINAL_STATUSES
 
 # The fields of a /history record that the status stream's events carry too.
 EVENT_FIELDS = ("id", "status", "duration", "error")

@@ -10,9 +10,9 @@ removes the temp data dir unless it is to be kept, notes what it did, and exits.
 
 It only touches the server it was given and the processes carrying the launching run's marker
 (the onefile child included, even if its parent died first). The next run's reaper
-(``session.reap_stale_servers``) stays as the second line of defence.
+(``stale.reap_stale_servers``) stays as the second line of defence.
 
-    python -m voicebox_e2e.reaper --server-pid N --owner-pid N --data-dir DIR [--keep-data-dir] [--log FILE]
+    python -m voicebox_e2e.server.reaper --server-pid N --owner-pid N --data-dir DIR [--keep-data-dir] [--log FILE]
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from typing import IO, Optional, Sequence
 
 import psutil
 
-from voicebox_e2e.markers import OWNER_ENV, WATCHER_ENV, is_suite_data_dir, marked
-from voicebox_e2e.stopping import stop_all
+from voicebox_e2e.server.markers import OWNER_ENV, WATCHER_ENV, is_suite_data_dir, marked
+from voicebox_e2e.server.stopping import stop_all
 
 RELEASE = b"release\n"
 GRACE_SECONDS = 1.5
@@ -57,14 +57,14 @@ class Reaper:
     @classmethod
     def start(cls, order: Order) -> "Reaper":
         argv = [
-            sys.executable, "-m", "voicebox_e2e.reaper", "--server-pid", str(order.server_pid),
+            sys.executable, "-m", "voicebox_e2e.server.reaper", "--server-pid", str(order.server_pid),
             "--owner-pid", str(order.owner_pid), "--data-dir", str(order.data_dir), "--grace", str(order.grace),
         ]
         if order.keep_data_dir:
             argv.append("--keep-data-dir")
         if order.log is not None:
             argv += ["--log", str(order.log)]
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
         env.pop(OWNER_ENV, None)
@@ -156,7 +156,7 @@ def note(order: Order, text: str) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.reaper", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m voicebox_e2e.server.reaper", description=__doc__.split("\n\n")[0])
     parser.add_argument("--server-pid", type=int, required=True)
     parser.add_argument("--owner-pid", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)

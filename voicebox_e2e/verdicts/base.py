@@ -1,0 +1,29 @@
+"""The interface every verdict on a finished row meets: ``judge`` takes in the row once.
+
+A new verdict is a new module here with a class that has ``judge``; ``run.SuiteRun`` lists it in
+``verdicts``, in the order they judge (a verdict that fails a row leaves the later ones a row
+that no longer passed; most look only at rows that still pass).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Protocol
+
+from voicebox_e2e.row.result import RowResult
+from voicebox_e2e.row.spec import RowSpec
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What a verdict may know of the row beyond its result."""
+
+    spec: RowSpec
+    cloned: bool  # the row spoke through the run's cloned profile (the reference recording)
+    launches: int  # servers launched so far: a relaunch starts the memory baselines again
+    health: Optional[dict[str, Any]]  # /health right after the row; None when it was not read
+
+
+class Verdict(Protocol):
+    def judge(self, result: RowResult, row: RowContext) -> None:
+        """Fail the row (``result.fail``), warn on it (``result.warnings``), or leave it be."""

@@ -1,0 +1,1 @@
+"""The simulated TTS engine: its models, hardware, memory, downloads, generation queue and speech."""

@@ -1,0 +1,95 @@
+"""The generation queue: one job at a time, in order, from model load to finished WAV."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Optional
+
+from voicebox_sim.engine import audio, catalogue, speech
+from voicebox_sim.engine.downloads import utcnow
+from voicebox_sim.engine.memory import resident
+from voicebox_sim.faults import generation as faults
+from voicebox_sim.schemas import ActiveGenerationTask
+from voicebox_sim.state import SimState
+
+generation_log = logging.getLogger("backend.services.generation")
+
+
+def reference_of(state: SimState, profile_id: str) -> Optional[speech.Reference]:
+    """The profile's first reference recording and its transcript (None for a preset profile)."""
+    sample = next((s for s in state.store.all("samples") if s["profile_id"] == profile_id), None)
+    return None if sample is None else speech.Reference(state.data_dir / sample["audio_path"], str(sample.get("reference_text") or ""))
+
+
+async def run_generation(state: SimState, gen_id: str) -> None:
+    row = state.store.get("generations", gen_id)
+    if row is None:
+        return
+    engine, size = row["engine"], row["model_size"]
+    model_name = catalogue.model_name_for(engine, size)
+    fault = state.scenario.fault_for(model_name)
+    state.active[gen_id] = ActiveGenerationTask(
+        task_id=gen_id, profile_id=row["profile_id"], text_preview=row["text"][:50], started_at=utcnow()
+    )
+    try:
+        if model_name not in state.loaded:
+            state.store.update("generations", gen_id, status="loading_model")
+            logger_name, message = catalogue.LOADER_LOGS[engine]
+            logging.getLogger(logger_name).info(message.format(size=size, device=state.hardware.device))
+            faults.loading_log(state)
+            if model_name not in state.cached or fault.fail_offline:
+                error = await state.downloads.fetch(model_name, fault, engine)
+                if error is not None:
+                    faults.fail_generation(state, gen_id, error, model_name, download=True)
+                    return
+            # The model's memory is written during its load time, off the event loop.
+            weights = asyncio.ensure_future(asyncio.to_thread(resident, fault.memory_mb))
+            await asyncio.sleep(state.scenario.load_seconds)
+            block = await weights
+            if fault.fail is not None:
+                faults.fail_generation(state, gen_id, fault.fail, model_name, download=False)
+                return
+            # One TTS model in memory at a time (a simplification: the real server evicts by its own rules).
+            state.loaded = {m for m in state.loaded if not catalogue.MODELS_BY_NAME[m].is_tts}
+            state.loaded.add(model_name)
+            state.memory.load(model_name, block)
+        elif fault.fail is not None:
+            faults.fail_generation(state, gen_id, fault.fail, model_name, download=False)
+            return
+        state.store.update("generations", gen_id, status="generating")
+        await faults.crash_or_hang(state, model_name, fault)
+        seconds = audio.speech_duration(row["text"])
+        # The speech is synthesised during the model's simulated time, not after it, so a
+        # generation takes the time it was told to (or the synthesis's, if that is longer).
+        speaking = None if fault.wav == "silent" else asyncio.ensure_future(asyncio.to_thread(
+            speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"])
+        ))
+        leaking = asyncio.ensure_future(asyncio.to_thread(resident, fault.leak_mb_per_generation))
+        await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))
+        state.memory.generated(await leaking)
+        spoken = None if speaking is None else await speaking
+        if spoken is None:  # silence asked for, or no eSpeak NG here: the voiced buzz of the text's length
+            wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
+        else:
+            wav = speech.wav_bytes(spoken, seconds)
+            seconds = max(seconds, round(len(spoken) / audio.SAMPLE_RATE, 3))
+        wav = faults.damage(wav, fault)
+        relative = f"generations/{gen_id}.wav"
+        (state.data_dir / relative).write_bytes(wav)
+        state.store.update(
+            "generations", gen_id, status="completed", audio_path=relative, duration=seconds
+        )
+    finally:
+        state.active.pop(gen_id, None)
+
+
+async def generation_worker(state: SimState) -> None:
+    """One job at a time, in order, like the real server's serial queue."""
+    while True:
+        gen_id = await state.queue.get()
+        try:
+            await run_generation(state, gen_id)
+        except Exception as exc:  # a bug in the simulator must not stop the queue
+            generation_log.exception("Generation %s failed", gen_id)
+            state.store.update("generations", gen_id, status="failed", error=str(exc))
