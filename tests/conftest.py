@@ -252,3 +252,28 @@ def gpu_named_simulator(directory: Path, name: str = "voicebox-server-cuda", arg
     )
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return path
+
+
+# -- the tiers -------------------------------------------------------------------------------------
+# `scripts/test.sh --fast` (pytest --fast) runs the unit tier: the tests marked neither `suite`
+# (they run behave, a simulator or the recognizer, as a subprocess or for real) nor anything slower.
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fast", action="store_true", help="the unit tier only: no behave run, no simulator, no recognizer")
+
+
+# Fixtures that start a simulator or run behave: a test that uses one is in the suite tier.
+SUITE_FIXTURES = frozenset({"simulator", "green", "faulty", "cause_run", "openapi_pair", "error_server", "recognizer"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SUITE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.suite)
+    if not config.getoption("--fast"):
+        return
+    slow = [item for item in items if item.get_closest_marker("suite") is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker("suite") is None]

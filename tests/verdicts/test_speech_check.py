@@ -5,10 +5,14 @@ a recognizer that cannot be loaded never lets a row pass silently."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
 from conftest import run_suite
+
+pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
 
 SPEECH_ON = ("-D", "asr=on")
 KOKORO_QWEN = ("-D", "only=kokoro,qwen")

@@ -13,10 +13,12 @@ import pytest
 
 from conftest import run_suite
 
+pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
+
 KOKORO = ("-D", "only=kokoro")
 SLOW_STREAM = "status_poll_seconds = 3.0\nload_seconds = 0.3\ngenerate_seconds = 0.6\n"
 # A real CUDA out-of-memory text from the Voicebox tracker (tests/data/real_errors.json).
-OOM = json.loads((Path(__file__).parent / "data" / "real_errors.json").read_text(encoding="utf-8"))
+OOM = json.loads((Path(__file__).resolve().parents[1] / "data" / "real_errors.json").read_text(encoding="utf-8"))
 OOM_TEXT = next(e["text"] for e in OOM if e["cause"] == "memory" and e["text"].startswith("torch.cuda.OutOfMemoryError"))
 
 

@@ -15,7 +15,7 @@ from voicebox_e2e.verdicts.ending import abrupt_end, trailing_quiet
 from voicebox_sim.engine import speech
 from voicebox_sim.engine.audio import SAMPLE_RATE, speech_duration
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"
 REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
 LIMIT = AudioLimits().min_trailing_quiet
@@ -54,6 +54,7 @@ def test_silence_has_no_speech_to_end() -> None:
     assert abrupt_end(None, LIMIT) is None
 
 
+@pytest.mark.suite
 def test_the_simulators_speech_ends_in_quiet_and_its_cut_off_fault_does_not() -> None:
     text = "The quick brown fox jumps over the lazy dog."
     clean = speech.speak(text, "en", 42)

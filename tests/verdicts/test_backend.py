@@ -6,6 +6,8 @@ The simulator is started the way the real GPU build is, under a file named voice
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 from typing import Any, Callable
 
@@ -56,12 +58,14 @@ def test_the_device_comes_from_the_servers_loading_line() -> None:
     assert memory.resolve("tada-1b", None) is None
 
 
+@pytest.mark.suite
 def test_the_simulator_takes_its_variant_from_its_file_name(tmp_path: Path, simulator: Callable[..., Any]) -> None:
     plain = simulator()
     assert requests.get(plain.url + "/health", timeout=5).json()["backend_variant"] == "cpu"
     assert "Backend variant: CPU" in plain.stderr()
 
 
+@pytest.mark.suite
 def test_a_cuda_build_that_cannot_use_the_gpu_fails_every_row_with_cause_backend(tmp_path: Path) -> None:
     binary = gpu_named_simulator(tmp_path / "dist")
     run = run_suite(tmp_path / "run", "-D", f"binary={binary}", "-D", "only=kokoro,luxtts", scenario="gpu_usable = false\n")
@@ -76,6 +80,7 @@ def test_a_cuda_build_that_cannot_use_the_gpu_fails_every_row_with_cause_backend
     run.assert_clean()
 
 
+@pytest.mark.suite
 def test_expect_gpu_false_lets_the_cpu_run_pass(tmp_path: Path) -> None:
     binary = gpu_named_simulator(tmp_path / "dist")
     run = run_suite(tmp_path / "run", "-D", f"binary={binary}", "-D", "only=kokoro", "-D", "expect_gpu=false", scenario="gpu_usable = false\n")
@@ -83,6 +88,7 @@ def test_expect_gpu_false_lets_the_cpu_run_pass(tmp_path: Path) -> None:
     run.assert_clean()
 
 
+@pytest.mark.suite
 def test_a_cuda_build_with_a_usable_gpu_passes_on_cuda(tmp_path: Path) -> None:
     binary = gpu_named_simulator(tmp_path / "dist")
     run = run_suite(tmp_path / "run", "-D", f"binary={binary}", "-D", "only=kokoro")
@@ -94,6 +100,7 @@ def test_a_cuda_build_with_a_usable_gpu_passes_on_cuda(tmp_path: Path) -> None:
     run.assert_clean()
 
 
+@pytest.mark.suite
 def test_expect_gpu_true_fails_a_cpu_build(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "expect_gpu=true")
     assert run.rows()["10"]["cause"] == "backend" and run.code != 0

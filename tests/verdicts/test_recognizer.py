@@ -23,7 +23,7 @@ from voicebox_e2e.verdicts.recognizer import PARTS, Recognizer, bundled_model
 from voicebox_e2e.verdicts.speech_score import SpeechLimits, error_rate, score, units
 from voicebox_sim.engine import speech
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FOX = "The quick brown fox jumps over the lazy dog."
 KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"
 REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
@@ -48,6 +48,7 @@ def spoken(tmp_path: Path, text: str, language: str = "en", fault: str | None = 
     return path
 
 
+@pytest.mark.suite
 def test_the_reference_recording_is_heard_as_its_transcript(recognizer: Recognizer) -> None:
     wav = ROOT / "fixtures" / "reference_voice.wav"
     heard = recognizer.hear(wav)
@@ -78,6 +79,7 @@ def cut(wav: Path, target: Path, keep: float = 1.0, prefix: Path | None = None) 
     return written(target, before + pcm[: int(len(pcm) * keep) // 2 * 2])
 
 
+@pytest.mark.suite
 def test_a_real_models_speech_passes_with_room_and_its_cut_ending_is_named(recognizer: Recognizer, tmp_path: Path) -> None:
     whole = score(FOX, "en", recognizer.hear(KOKORO, "en"), SpeechLimits())
     assert whole.problem is None and whole.error_rate == 0.0 and whole.language == "en", whole
@@ -93,6 +95,7 @@ def test_the_reference_tail_in_front_of_real_speech_is_found_and_real_speech_alo
     assert alone is not None and alone < 0.5 and pasted is not None and pasted >= 0.95, (alone, pasted)
 
 
+@pytest.mark.suite
 def test_speech_longer_than_whispers_30_s_window_is_heard_to_its_end(recognizer: Recognizer) -> None:
     """A real Voicebox 0.5.0 output of 63.8 s (kokoro, af_heart, 1,107 characters of distinct
     sentences: two chunks) is heard to its last sentence, in Whisper's third 30 s window.
@@ -110,6 +113,7 @@ def test_speech_longer_than_whispers_30_s_window_is_heard_to_its_end(recognizer:
     assert rate <= 0.1, (rate, heard.text)  # 0.005 on the machine the data was recorded on
 
 
+@pytest.mark.suite
 def test_the_simulators_english_passes_and_its_faults_fail(recognizer: Recognizer, tmp_path: Path) -> None:
     limits = SpeechLimits()
     clean = score(FOX, "en", recognizer.hear(spoken(tmp_path, FOX)), limits)
@@ -120,6 +124,7 @@ def test_the_simulators_english_passes_and_its_faults_fail(recognizer: Recognize
     assert babble.problem is not None and babble.problem.startswith("unintelligible: WER ")
 
 
+@pytest.mark.suite
 def test_the_words_are_written_in_the_language_asked_and_the_detection_is_kept(recognizer: Recognizer, tmp_path: Path) -> None:
     spanish = "El rápido zorro marrón salta sobre el perro perezoso."
     # left to itself, whisper-base took this for Italian and wrote "il rapivo solo marron salta
@@ -133,6 +138,7 @@ def test_the_words_are_written_in_the_language_asked_and_the_detection_is_kept(r
     assert babble.text.isascii() and any(char.isalpha() for char in babble.text), babble
 
 
+@pytest.mark.suite
 def test_the_simulators_speech_is_the_same_for_a_seed_and_24_khz_mono() -> None:
     once, again = speech.speak(FOX, "en", 42), speech.speak(FOX, "en", 42)
     other = speech.speak(FOX, "en", 43)
@@ -141,6 +147,7 @@ def test_the_simulators_speech_is_the_same_for_a_seed_and_24_khz_mono() -> None:
     assert wav[22:24] == (1).to_bytes(2, "little") and wav[24:28] == (24_000).to_bytes(4, "little")
 
 
+@pytest.mark.suite
 def test_the_bundled_model_is_put_together_once_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     model = bundled_model()

@@ -96,6 +96,7 @@ def cause_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteResult:
     return run_suite(tmp_path_factory.mktemp("causes"), "-D", "timeout_cached=4", scenario=CAUSE_FAULTS)
 
 
+@pytest.mark.suite
 def test_each_fault_gets_its_cause_in_the_json(cause_run: SuiteResult) -> None:
     assert {row: r["cause"] for row, r in cause_run.rows().items()} == EXPECTED
     assert cause_run.report["causes"] == {k: 1 for k in ("bundle", "native", "download", "memory", "crash", "timeout", "audio", "api", "engine")}
@@ -132,6 +133,7 @@ def test_each_failed_row_lands_in_its_allure_category(cause_run: SuiteResult) ->
         assert matched[:1] == [causes.BY_KEY[cause].title], f"row {row}: {messages[row][:120]!r} matched {matched}"
 
 
+@pytest.mark.suite
 def test_a_server_that_never_starts_gives_every_row_the_startup_cause(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "-D", "health_timeout=2", "-D", "only=kokoro", scenario="never_healthy = true\n")
     assert [r["cause"] for r in run.rows().values()] == ["startup"]

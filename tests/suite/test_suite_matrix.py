@@ -22,6 +22,7 @@ def green(tmp_path_factory: pytest.TempPathFactory) -> SuiteResult:
     return run_suite(tmp_path_factory.mktemp("green"), scenario="")
 
 
+@pytest.mark.suite
 def test_every_row_passes_and_the_exit_code_says_so(green: SuiteResult) -> None:
     assert green.code == 0, green.proc.stdout[-3000:] + green.proc.stderr[-3000:]
     assert green.statuses() == {row: "passed" for row in ALL_ROWS}
@@ -106,6 +107,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> SuiteResult:
     return run_suite(tmp_path_factory.mktemp("faulty"), "-D", "timeout_cached=3", scenario=FAULTS)
 
 
+@pytest.mark.suite
 def test_failures_and_timeouts_are_reported_row_by_row(faulty: SuiteResult) -> None:
     assert faulty.code != 0
     expected = {row: "passed" for row in ALL_ROWS}

@@ -15,6 +15,7 @@ KOKORO = ("-D", "only=kokoro")
 FOX_SECONDS = 3.6  # the simulator's speech length for the fox sentence
 
 
+@pytest.mark.suite
 def test_the_figures_agree_with_the_simulated_model(tmp_path: Path) -> None:
     binary = gpu_named_simulator(tmp_path / "dist")  # a CUDA build: /health reports VRAM
     run = run_suite(tmp_path, *KOKORO, "-D", f"binary={binary}", scenario='[models."kokoro"]\nrtf = 0.5\nmemory_mb = 200\n')
@@ -31,6 +32,7 @@ def test_the_figures_agree_with_the_simulated_model(tmp_path: Path) -> None:
     assert "## Performance" in run.markdown and "| 10 | kokoro |" in run.markdown.split("## Performance")[1]
 
 
+@pytest.mark.suite
 def test_a_model_whose_memory_keeps_growing_is_flagged_then_failed(tmp_path: Path) -> None:
     fault = '[models."kokoro"]\nleak_mb_per_generation = 120\n'
     run = run_suite(tmp_path, *KOKORO, "-D", "leak_warn_mb=200", "-D", "leak_fail_mb=500", scenario=fault, tags="@english or @multilingual")
@@ -48,6 +50,7 @@ def test_a_model_whose_memory_keeps_growing_is_flagged_then_failed(tmp_path: Pat
     run.assert_clean()
 
 
+@pytest.mark.suite
 def test_a_slower_heavier_model_shows_against_the_previous_run(tmp_path: Path) -> None:
     before = run_suite(tmp_path / "before", *KOKORO, scenario='[models."kokoro"]\nrtf = 0.2\nmemory_mb = 100\n')
     previous = next(before.output_dir.glob("e2e-*.json"))
@@ -61,6 +64,7 @@ def test_a_slower_heavier_model_shows_against_the_previous_run(tmp_path: Path) -
     assert after.statuses() == {"10": "passed"}  # slower is reported, not failed
 
 
+@pytest.mark.suite
 def test_an_unchanged_model_is_neither_slower_nor_heavier(tmp_path: Path) -> None:
     scenario = '[models."kokoro"]\nrtf = 0.3\nmemory_mb = 100\n'
     before = run_suite(tmp_path / "before", *KOKORO, scenario=scenario)

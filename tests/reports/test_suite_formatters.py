@@ -16,6 +16,8 @@ import pytest
 
 from conftest import NO_SPEECH_CHECK, ROOT, SuiteResult, base_env, run_suite, write_scenario
 
+pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
+
 # Row 5 (luxtts) fails, row 10 (kokoro) passes; every other row is deselected.
 SCENARIO = '[models."luxtts"]\nfail = "boom from luxtts"\n'
 TWO_ROWS = ("-D", "only=kokoro,luxtts")

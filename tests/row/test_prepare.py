@@ -3,12 +3,16 @@ time over the simulator's network model, and a download that stops fails its row
 
 from __future__ import annotations
 
+import pytest
+
 import time
 from pathlib import Path
 
 from typing import Any
 
 from conftest import run_suite, wait_for
+
+pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
 
 # Models are a tenth of their real size; each download runs at 50 MB/s at most, all share 100 MB/s.
 NETWORK = "download_mb_per_s = 50\nlink_mb_per_s = 100\ndownload_size_scale = 0.1\n"

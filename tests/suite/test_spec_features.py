@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from pathlib import Path
 
 from conftest import ROOT, run_suite
+
+pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
 
 LIFECYCLE_CHECKS = {
     "--version answers without starting a server",

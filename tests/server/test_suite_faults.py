@@ -21,6 +21,8 @@ from conftest import NO_SPEECH_CHECK, ROOT, SuiteResult, base_env, leftovers, ru
 from voicebox_e2e.server.markers import WATCHER_ENV, marked
 from voicebox_e2e.server.process import port_is_free
 
+pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
+
 KOKORO_QWEN = ("-D", "only=kokoro,qwen")  # rows 1, 2 (cloned feature) then 10 (preset feature)
 
 

@@ -95,6 +95,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory, green: SuiteResult) -> Suit
     return run_suite(tmp_path_factory.mktemp("faulty"), "-D", f"previous={previous}", scenario=FAULTS)
 
 
+@pytest.mark.suite
 def test_the_markdown_lists_regressions_against_the_previous_run(faulty: SuiteResult) -> None:
     changes = faulty.report["changes"]
     assert sorted(e["row"] for e in changes["regressions"]) == ["10", "5", "8"]
@@ -102,6 +103,7 @@ def test_the_markdown_lists_regressions_against_the_previous_run(faulty: SuiteRe
     assert "- Regressions (passed before, not now): row 5 luxtts (PASS → FAIL, audio)" in faulty.markdown
 
 
+@pytest.mark.suite
 def test_fixes_and_slower_rows_are_listed(tmp_path: Path, faulty: SuiteResult) -> None:
     previous = next(faulty.output_dir.glob("e2e-*.json"))
     run = run_suite(tmp_path, "-D", f"previous={previous}", "-D", "only=kokoro,chatterbox", scenario='[models."chatterbox-tts"]\nslow_seconds = 4.0\n')
@@ -111,6 +113,7 @@ def test_fixes_and_slower_rows_are_listed(tmp_path: Path, faulty: SuiteResult) -
     assert "- Slower by more than 1.5× (whole row): row 6 chatterbox" in run.markdown
 
 
+@pytest.mark.suite
 def test_a_bad_previous_report_is_refused_before_launch(tmp_path: Path) -> None:
     bogus = tmp_path / "old.json"
     bogus.write_text("{}")
@@ -152,6 +155,7 @@ def test_merging_two_platforms_gives_one_matrix_and_one_allure_result_set(tmp_pa
     assert len({r["historyId"] for r in results}) == 20, "each platform's row stays its own test"
 
 
+@pytest.mark.suite
 def test_the_merged_matrix_shows_each_platforms_speech_check(tmp_path: Path, green: SuiteResult) -> None:
     heard = run_suite(tmp_path / "heard", "-D", "asr=on", "-D", "only=kokoro", scenario="")
     md = merged(tmp_path / "signoff", heard, green)
@@ -299,6 +303,7 @@ def test_the_html_report_needs_results_first(tmp_path: Path) -> None:
 # -- progress and the CI template ---------------------------------------------------------------------
 
 
+@pytest.mark.suite
 def test_a_first_time_download_shows_progress_and_never_hangs_the_shutdown(tmp_path: Path) -> None:
     # prepare=false: the row itself downloads its model, as the design's original order does
     run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "prepare=false", scenario="cached_models = []\ndownload_seconds = 1.5\nshutdown_bug = true\n")

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import ROOT, base_env, gpu_named_simulator, leftovers, run_suite
 
+pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
+
 
 def test_only_and_skip_choose_rows_and_only_the_needed_profiles(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "-D", "only=kokoro,qwen", "-D", "skip=qwen", scenario="")

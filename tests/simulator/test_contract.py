@@ -127,6 +127,7 @@ def normalise(chunk: bytes) -> bytes:
     return UUID.sub("<id>", chunk.decode()).encode()
 
 
+@pytest.mark.suite
 def test_unknown_generation_status_stream_equals_the_capture(simulator: Callable[..., Any]) -> None:
     sim = simulator()
     real_status, real_headers, real_chunks = parse_capture("sse_bad_status_random_uuid.raw")
@@ -143,6 +144,7 @@ def make_kokoro_failure(sim: Any) -> str:
     return str(created.json()["id"])
 
 
+@pytest.mark.suite
 def test_a_live_status_stream_has_the_real_framing_and_error_text(simulator: Callable[..., Any]) -> None:
     sim = simulator('[models."kokoro"]\nfail_offline = true\n', fast=False)
     real_status, real_headers, real_chunks = parse_capture("sse_generate_kokoro_status.raw")
@@ -161,6 +163,7 @@ def test_a_live_status_stream_has_the_real_framing_and_error_text(simulator: Cal
     assert {json.loads(c[6:])["status"] for c in chunks[:-2]} <= {"generating", "loading_model"}
 
 
+@pytest.mark.suite
 def test_subscribing_after_the_end_gives_one_terminal_event(simulator: Callable[..., Any]) -> None:
     sim = simulator('[models."qwen-tts-0.6B"]\nfail_offline = true\n')
     _, _, real_chunks = parse_capture("sse_generate_qwen_status_after_terminal.raw")
@@ -177,6 +180,7 @@ def test_subscribing_after_the_end_gives_one_terminal_event(simulator: Callable[
 # -- JSON bodies and error shapes (REAL_SERVER_BEHAVIOUR.md §3, §4) ------------------------------
 
 
+@pytest.mark.suite
 def test_health_root_and_model_status_bodies(simulator: Callable[..., Any]) -> None:
     sim = simulator('cached_models = []\n')
     assert sim.http.get(sim.url + "/health").json() == {
@@ -195,6 +199,7 @@ def test_health_root_and_model_status_bodies(simulator: Callable[..., Any]) -> N
     assert (wrong.status_code, wrong.json(), wrong.headers["allow"]) == (405, {"detail": "Method Not Allowed"}, "GET")
 
 
+@pytest.mark.suite
 @pytest.mark.parametrize("engine", ["kokoro", "qwen_custom_voice"])
 def test_preset_voice_lists_equal_the_captures(simulator: Callable[..., Any], engine: str) -> None:
     sim = simulator()
@@ -204,6 +209,7 @@ def test_preset_voice_lists_equal_the_captures(simulator: Callable[..., Any], en
         assert sim.http.get(sim.url + f"/profiles/presets/{other}").json() == {"engine": other, "voices": []}
 
 
+@pytest.mark.suite
 def test_a_gpu_named_build_without_a_usable_gpu_answers_health_as_recorded(tmp_path: Path, simulator: Callable[..., Any]) -> None:
     """§9: the CPU build started as voicebox-server-cuda on a machine without a GPU."""
     binary = gpu_named_simulator(tmp_path / "dist")
@@ -215,6 +221,7 @@ def test_a_gpu_named_build_without_a_usable_gpu_answers_health_as_recorded(tmp_p
     assert "Backend variant: CUDA" in sim.stderr()
 
 
+@pytest.mark.suite
 def test_profile_and_generation_bodies(simulator: Callable[..., Any]) -> None:
     sim = simulator()
     kokoro = sim.http.post(sim.url + "/profiles", json={"name": "E2E Kokoro Heart", "voice_type": "preset", "language": "en", "preset_engine": "kokoro", "preset_voice_id": "af_heart"}).json()
@@ -236,6 +243,7 @@ def test_profile_and_generation_bodies(simulator: Callable[..., Any]) -> None:
     assert "Ryan" in [v["voice_id"] for v in sim.http.get(sim.url + "/profiles/presets/qwen_custom_voice").json()["voices"]]
 
 
+@pytest.mark.suite
 def test_a_completed_generation_serves_a_real_wav(simulator: Callable[..., Any]) -> None:
     sim = simulator()
     profile = sim.http.post(sim.url + "/profiles", json={"name": "K", "voice_type": "preset", "preset_engine": "kokoro", "preset_voice_id": "af_heart"}).json()
@@ -351,6 +359,7 @@ def uvicorn_lines(text: str) -> list[str]:
     return [re.sub(r"\[\d+\]", "[pid]", re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line)) for line in lines]
 
 
+@pytest.mark.suite
 def test_logs_have_the_real_shape(simulator: Callable[..., Any]) -> None:
     sim = simulator('[models."kokoro"]\nfail_offline = true\n')
     generation = make_kokoro_failure(sim)

@@ -48,17 +48,20 @@ def final_status(sim: Any, generation: str) -> dict[str, Any]:
     return dict(json.loads(status_events(sim, generation)[-1]))
 
 
+@pytest.mark.suite
 def test_fail_gives_the_configured_error(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\nfail = "CUDA out of memory"\n')
     assert final_status(sim, preset_generation(sim)) | {"id": None} == {"id": None, "status": "failed", "duration": 0.0, "error": "CUDA out of memory", "source": "manual"}
 
 
+@pytest.mark.suite
 def test_hang_never_reaches_a_terminal_status(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\nhang = true\n')
     events = [json.loads(e)["status"] for e in status_events(sim, preset_generation(sim), limit=8)]
     assert len(events) == 8 and not {"completed", "failed"} & set(events)
 
 
+@pytest.mark.suite
 def test_slow_model_takes_its_time(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\nslow_seconds = 2.0\n')
     started = time.monotonic()
@@ -66,12 +69,14 @@ def test_slow_model_takes_its_time(simulator: Start) -> None:
     assert time.monotonic() - started >= 2.0
 
 
+@pytest.mark.suite
 def test_crash_mid_generation_ends_the_process_with_its_code(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\ncrash = 9\n')
     preset_generation(sim)
     assert sim.proc.wait(timeout=15) == 9
 
 
+@pytest.mark.suite
 def test_crash_before_healthy_never_answers(simulator: Start) -> None:
     sim = simulator("crash_before_healthy = 3\n", healthy=False)
     assert sim.proc.wait(timeout=20) == 3
@@ -88,6 +93,7 @@ def test_never_healthy_refuses_connections_while_alive(simulator: Start) -> None
         assert sim.proc.poll() is None
 
 
+@pytest.mark.suite
 @pytest.mark.parametrize("kind,check", [
     ("empty", lambda data: data == b""),
     ("corrupt", lambda data: data[:4] == b"RIFF" and int.from_bytes(data[4:8], "little") + 8 != len(data)),
@@ -100,12 +106,14 @@ def test_bad_wav_faults(simulator: Start, kind: str, check: Callable[[bytes], bo
     assert check(sim.http.get(f"{sim.url}/audio/{generation}").content)
 
 
+@pytest.mark.suite
 def test_sse_drop_ends_the_stream_without_a_terminal_status(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\nsse = "drop"\nslow_seconds = 3\n')
     events = status_events(sim, preset_generation(sim))
     assert len(events) == 1 and json.loads(events[0])["status"] not in ("completed", "failed")
 
 
+@pytest.mark.suite
 def test_sse_stall_keeps_the_connection_silent(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\nsse = "stall"\nslow_seconds = 5\n')
     generation = preset_generation(sim)
@@ -113,6 +121,7 @@ def test_sse_stall_keeps_the_connection_silent(simulator: Start) -> None:
         status_events(sim, generation, timeout=1.5)
 
 
+@pytest.mark.suite
 def test_sse_malformed_sends_an_event_that_is_not_json(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\nsse = "malformed"\nslow_seconds = 2\n')
     events = status_events(sim, preset_generation(sim))
@@ -120,6 +129,7 @@ def test_sse_malformed_sends_an_event_that_is_not_json(simulator: Start) -> None
         json.loads(events[0])
 
 
+@pytest.mark.suite
 def test_http_500_switches(simulator: Start) -> None:
     sim = simulator("generate_http_500 = true\nmodels_status_http_500 = true\n")
     profile = sim.http.post(sim.url + "/profiles", json={"name": "k", "voice_type": "preset", "preset_engine": "kokoro", "preset_voice_id": "af_heart"}).json()
@@ -128,6 +138,7 @@ def test_http_500_switches(simulator: Start) -> None:
     assert sim.http.get(sim.url + "/health").status_code == 200
 
 
+@pytest.mark.suite
 def test_uncached_models_download_with_progress_events(simulator: Start) -> None:
     sim = simulator('cached_models = ["kokoro"]\ndownload_seconds = 1.0\n')
     statuses = {m["model_name"]: m for m in sim.http.get(sim.url + "/models/status").json()["models"]}
@@ -153,6 +164,7 @@ def test_uncached_models_download_with_progress_events(simulator: Start) -> None
     assert downloaded["qwen-custom-voice-0.6B"]["downloaded"] and downloaded["qwen-custom-voice-0.6B"]["loaded"]
 
 
+@pytest.mark.suite
 def test_progress_stream_of_an_idle_model_is_heartbeats(simulator: Start) -> None:
     sim = simulator()
     with sim.http.get(sim.url + "/models/progress/kokoro", stream=True, timeout=5) as answer:
@@ -160,6 +172,7 @@ def test_progress_stream_of_an_idle_model_is_heartbeats(simulator: Start) -> Non
     assert [line for line in lines if line] == [b": heartbeat", b": heartbeat"]
 
 
+@pytest.mark.suite
 def test_ignore_sigterm_survives_it_and_sigint_ends_it(simulator: Start) -> None:
     sim = simulator("ignore_sigterm = true\n")
     sim.proc.send_signal(signal.SIGTERM)
@@ -169,6 +182,7 @@ def test_ignore_sigterm_survives_it_and_sigint_ends_it(simulator: Start) -> None
     assert sim.proc.wait(timeout=10) != 0
 
 
+@pytest.mark.suite
 def test_onefile_runs_the_server_in_a_child_that_survives_a_sigkill_of_the_bootloader(simulator: Start) -> None:
     sim = simulator("onefile = true\n")
     tree = sim.tree()
@@ -181,6 +195,7 @@ def test_onefile_runs_the_server_in_a_child_that_survives_a_sigkill_of_the_bootl
     child.wait(timeout=5)
 
 
+@pytest.mark.suite
 def test_onefile_forwards_sigterm_to_the_child(simulator: Start) -> None:
     sim = simulator("onefile = true\n")
     child = sim.tree()[1]
@@ -189,6 +204,7 @@ def test_onefile_forwards_sigterm_to_the_child(simulator: Start) -> None:
     child.wait(timeout=5)
 
 
+@pytest.mark.suite
 def test_a_detached_worker_leaves_the_servers_tree_and_outlives_the_server(simulator: Start) -> None:
     sim = simulator("detached_worker = true\n")
     said = wait_for(lambda: re.search(r"Started a worker process \(pid (\d+)\)", sim.stderr()), 10, "the worker to be logged")
@@ -209,6 +225,7 @@ def spawn_parent() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
 
 
+@pytest.mark.suite
 def test_watchdog_stops_the_server_after_its_parent_dies(simulator: Start) -> None:
     parent = spawn_parent()
     sim = simulator(parent_pid=parent.pid)
@@ -220,6 +237,7 @@ def test_watchdog_stops_the_server_after_its_parent_dies(simulator: Start) -> No
     assert time.monotonic() - died <= 4.5  # intended: 1-3 s; headroom for a loaded CI machine
 
 
+@pytest.mark.suite
 def test_watchdog_bug_leaves_the_server_running_after_its_parent_dies(simulator: Start) -> None:
     parent = spawn_parent()
     sim = simulator("watchdog_bug = true\n", parent_pid=parent.pid)
@@ -240,6 +258,7 @@ def open_progress_stream(sim: Any) -> requests.Response:
     return answer
 
 
+@pytest.mark.suite
 def test_sigterm_with_a_progress_stream_open_ends_the_server(simulator: Start) -> None:
     sim = simulator()
     stream = open_progress_stream(sim)
@@ -248,6 +267,7 @@ def test_sigterm_with_a_progress_stream_open_ends_the_server(simulator: Start) -
     stream.close()
 
 
+@pytest.mark.suite
 def test_shutdown_bug_hangs_on_sigterm_while_a_progress_stream_is_open(simulator: Start) -> None:
     sim = simulator("shutdown_bug = true\n")
     stream = open_progress_stream(sim)
@@ -261,6 +281,7 @@ def test_shutdown_bug_hangs_on_sigterm_while_a_progress_stream_is_open(simulator
     assert sim.proc.wait(timeout=10) == -signal.SIGTERM
 
 
+@pytest.mark.suite
 def test_log_flood_writes_megabytes_a_second(simulator: Start) -> None:
     sim = simulator("log_flood_mb_per_s = 5\n")
     size = lambda: sim.stderr_path.stat().st_size  # noqa: E731
@@ -268,6 +289,7 @@ def test_log_flood_writes_megabytes_a_second(simulator: Start) -> None:
     wait_for(lambda: size() - start > 5 * 1024 * 1024, 10, "5 MB of flooded log")
 
 
+@pytest.mark.suite
 def test_non_utf8_log_bytes(simulator: Start) -> None:
     sim = simulator("non_utf8_log = true\n")
     with pytest.raises(UnicodeDecodeError):
@@ -281,6 +303,7 @@ def test_a_bad_scenario_file_is_one_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 2 and 'is not a model the server knows' in done.stderr
 
 
+@pytest.mark.suite
 def test_post_shutdown_stops_the_server(simulator: Start) -> None:
     sim = simulator()
     assert sim.http.post(sim.url + "/shutdown").json() == {"message": "Shutting down..."}
