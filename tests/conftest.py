@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import subprocess
+import tempfile
 import sys
 import time
 import tomllib
@@ -21,10 +22,15 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 from voicebox_e2e.server.markers import OWNER_ENV, SCOPE_ENV, marked  # noqa: E402  (the marker on everything the suite launches)
 from voicebox_e2e.server.process import port_is_free  # noqa: E402
+from voicebox_sim.engine.speech import CACHE_ENV as SPEECH_CACHE_ENV  # noqa: E402
 
 # Fast timings for the simulator in tests (the real server polls its status stream every 1.0 s).
 FAST = (ROOT / "tests" / "fast.toml").read_text(encoding="utf-8")
 
+
+# The simulator's speech, kept by request for this test session and the ones beside and after it
+# (the synthesiser's own source is part of each key).
+SPEECH_CACHE = Path(tempfile.gettempdir()) / f"voicebox-sim-speech-{os.getuid() if hasattr(os, 'getuid') else 0}"
 
 # The speech recognizer takes seconds a row on this machine; tests that are not about the speech
 # check turn it off.
@@ -36,6 +42,7 @@ def base_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONUNBUFFERED"] = "1"
     env[SCOPE_ENV] = f"pytest-{os.getpid()}"  # a test session's runs reap only its own stale servers
+    env[SPEECH_CACHE_ENV] = str(SPEECH_CACHE)  # each sentence and pitch synthesised once a session
     env.update(extra)
     return env
 

@@ -15,11 +15,14 @@ outputs do. Without eSpeak NG the simulator falls back to a voiced buzz of the s
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import math
+import os
 import random
 import subprocess
 import sys
+import threading
 import wave
 from array import array
 from dataclasses import dataclass
@@ -78,11 +81,30 @@ class Espeak:
         return array("h", b"".join(self._chunks))
 
 
+# A folder where synthesised speech is kept by its request, so the same sentence at the same pitch
+# is synthesised once (the project's tests run hundreds of generations of a few sentences).
+CACHE_ENV = "VOICEBOX_SIM_SPEECH_CACHE"
+
+
 def synthesize(text: str, language: str, pitch: int) -> "Optional[array[int]]":
-    """``text`` spoken at 24 kHz, by eSpeak NG in a process of its own (None without eSpeak NG)."""
-    request = json.dumps({"text": text, "language": language, "pitch": pitch})
+    """``text`` spoken at 24 kHz, by eSpeak NG in a process of its own (None without eSpeak NG);
+    from ``$VOICEBOX_SIM_SPEECH_CACHE`` when it was synthesised before."""
+    request = json.dumps({"text": text, "language": language, "pitch": pitch}, sort_keys=True)
+    cache = os.environ.get(CACHE_ENV)
+    # (this module's own text is part of the key: a change to how speech is made starts afresh)
+    key = hashlib.sha256(Path(__file__).read_bytes() + request.encode()).hexdigest()
+    kept = None if not cache else Path(cache) / f"{key}.pcm"
+    if kept is not None and kept.is_file():
+        return array("h", kept.read_bytes())
     done = subprocess.run([sys.executable, "-m", "voicebox_sim.engine.speech"], input=request.encode(), capture_output=True, timeout=60)
-    return array("h", done.stdout) if done.returncode == 0 else None
+    if done.returncode != 0:
+        return None
+    if kept is not None:  # written under a name of its own, then renamed: a reader never sees half
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
+        partial.write_bytes(done.stdout)
+        os.replace(partial, kept)
+    return array("h", done.stdout)
 
 
 def main() -> int:
