@@ -2,7 +2,7 @@
 reference recording (a person-like voice reading its transcript), the simulator's eSpeak NG
 speech, correct and with the faults users reported, and a real TTS model's speech.
 
-``tests/data/en-af_heart-long.wav`` (and its ``.txt``) is what the real Voicebox 0.5.0 server
+``tests/data/real-kokoro-0.5.0/en-af_heart-long.wav`` (and its ``.txt``) is what the real Voicebox 0.5.0 server
 returned for 1,107 characters with the kokoro engine and the real ``af_heart`` voice pack
 (Apache 2.0), copied from ``shared/data/real-kokoro-0.5.0/``.
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FOX = "The quick brown fox jumps over the lazy dog."
 KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"
 REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
-LONG = ROOT / "tests" / "data" / "en-af_heart-long.wav"  # the real 0.5.0 server's (shared/data)
+LONG = ROOT / "tests" / "data" / "real-kokoro-0.5.0" / "en-af_heart-long.wav"  # the real 0.5.0 server's
 
 # Another machine's numerics: VOICEBOX_E2E_TEST_ASR_THREADS=1 VOICEBOX_E2E_TEST_ASR_COMPUTE=float32
 # run these tests with another thread count and compute type; they hold for every pair tried.

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from typing import Optional
 
 from voicebox_e2e.verdicts.ending import trailing_quiet
+from voicebox_e2e.verdicts.length import length_words, letter_equivalents
 
 
 @dataclass(frozen=True)
 class AudioLimits:
     """Thresholds of the WAV checks; each is a setting (audio_min_rms=..., see behave.ini)."""
 
-    # Speech runs at roughly 8-25 characters a second; allow generous slack either side.
+    # Speech runs at roughly 8-25 letters a second; allow generous slack either side. A character of
+    # a syllabic script counts as several letters (length.py).
     min_seconds_per_char: float = 0.02
     max_seconds_per_char: float = 0.30
     # RMS (full scale = 1.0) under this is silence; the real kokoro output measured 0.100.
@@ -68,9 +70,10 @@ def check_wav(data: bytes, text: str, limits: AudioLimits = AudioLimits()) -> Au
     duration = frames / rate
     if frames == 0:
         return _with(base, "the WAV holds no audio frames", duration=0.0)
-    lo, hi = len(text) * limits.min_seconds_per_char, len(text) * limits.max_seconds_per_char
+    letters = letter_equivalents(text)
+    lo, hi = letters * limits.min_seconds_per_char, letters * limits.max_seconds_per_char
     if not lo <= duration <= hi:
-        return _with(base, f"{duration:.2f} s of audio is implausible for {len(text)} characters (expected {lo:.1f}-{hi:.1f} s)", duration=duration)
+        return _with(base, f"{duration:.2f} s of audio is implausible for {length_words(text)} (expected {lo:.1f}-{hi:.1f} s)", duration=duration)
     if width != 2:
         return AudioReport(True, None, size, rate, channels, width, round(duration, 3))
     samples = array("h", raw)
