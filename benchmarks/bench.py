@@ -30,7 +30,7 @@ from voicebox_e2e.server.target import Target, simulator_command  # noqa: E402
 from voicebox_e2e.config import Settings  # noqa: E402
 from voicebox_e2e.server.markers import OWNER_ENV, marked  # noqa: E402
 from voicebox_e2e.row.runner import RowBudget, run_row  # noqa: E402
-from voicebox_e2e.row.spec import make_spec
+from voicebox_e2e.row.spec import make_spec  # noqa: E402
 from voicebox_e2e.server.profiles import ProfileKey  # noqa: E402
 from voicebox_e2e.server.session import Session  # noqa: E402
 

@@ -1,18 +1,16 @@
 """A typed client for the parts of the Voicebox HTTP API the suite uses, one class per resource.
 
 Every call raises ``ApiError`` (with the HTTP status and body) for an answer that is not 200, and
-``requests`` errors for a connection that fails. ``follow_status`` reads the SSE status stream of
-one generation until a terminal status, the deadline, or the server's death.
+``requests`` errors for a connection that fails. ``status_stream.follow_status`` reads the SSE
+status stream of one generation until a terminal status, the deadline, or the server's death.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from voicebox_e2e.api import status_stream
 from voicebox_e2e.api.errors import ApiError
-from voicebox_e2e.api.status_stream import StatusResult
 from voicebox_e2e.api.transport import Transport
 
 
@@ -89,18 +87,6 @@ class GenerationCalls(Transport):
 
     def audio(self, generation_id: str) -> bytes:
         return bytes(self._call("GET", f"/audio/{generation_id}", timeout=60.0).content)
-
-    def follow_status(
-        self,
-        generation_id: str,
-        deadline: float,
-        server_alive: Callable[[], bool],
-        on_event: Callable[[dict[str, Any]], None] = lambda event: None,
-        stall_seconds: float = 5.0,
-        ended_elsewhere: Callable[[], Optional[dict[str, Any]]] = lambda: None,
-    ) -> StatusResult:
-        """See ``status_stream.follow_status``."""
-        return status_stream.follow_status(self, generation_id, deadline, server_alive, on_event, stall_seconds, ended_elsewhere)
 
 
 class VoiceboxClient(ServerCalls, ProfileCalls, ModelCalls, GenerationCalls):

@@ -16,7 +16,7 @@ from voicebox_e2e.verdicts.ending import abrupt_end
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import ApiError
 from voicebox_e2e.api.progress import ProgressWatcher
-from voicebox_e2e.api.status_stream import Outcome
+from voicebox_e2e.api.status_stream import Outcome, follow_status
 from voicebox_e2e.figures.devices import device_loaded
 from voicebox_e2e.figures.performance import MemorySampler, StatusClock
 from voicebox_e2e.row.status_probe import StatusProbe
@@ -126,7 +126,7 @@ def _run(
         created = client.generate(spec.request_body(profile_id))
         result.generation_id = str(created["id"])
         with StatusProbe(client, result.generation_id, budget.status_probe_seconds, clock.saw) as probe:
-            followed = client.follow_status(result.generation_id, deadline, server.alive, on_status, ended_elsewhere=probe.terminal)
+            followed = follow_status(client, result.generation_id, deadline, server.alive, on_status, ended_elsewhere=probe.terminal)
     finally:
         if watcher is not None:
             watcher.stop()

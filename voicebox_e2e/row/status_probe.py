@@ -6,7 +6,7 @@ the end up to 1.45 s late: most of a minute over the whole matrix, and an error 
 every phase time. Beside the stream, the probe reads ``GET /history/{id}`` (one database read on
 the server) every ``interval`` seconds and tells ``saw`` each status it reads (the row's phase
 clock). When the record shows a terminal status, the probe keeps it and closes the stream, which
-ends ``VoiceboxClient.follow_status`` at once with that status.
+ends ``status_stream.follow_status`` at once with that status.
 
 ``interval`` is the ``status_probe_seconds`` setting; 0 turns the probe off (the stream alone).
 """
