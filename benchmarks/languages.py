@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/languages.py
 
-For each real Voicebox 0.5.0 kokoro output in ``tests/data/real-kokoro-0.5.0`` (the fox sentence
+For each real Voicebox 0.5.0 kokoro output in ``voicebox_sim/engine/recordings`` (the fox sentence
 in its own language), the speech check's score of:
 - the real output for its own row (it must pass, with room to spare);
 - every other language's real output served for this row (it must fail);
@@ -25,7 +25,7 @@ from voicebox_e2e.verdicts.recognizer import Recognizer  # noqa: E402
 from voicebox_e2e.verdicts.speech_score import SpeechLimits, score  # noqa: E402
 from voicebox_sim.engine import speech  # noqa: E402
 
-REAL = ROOT / "tests" / "data" / "real-kokoro-0.5.0"
+REAL = ROOT / "voicebox_sim" / "engine" / "recordings"
 FOX = {
     "en": ("en-af_heart-fox.wav", "The quick brown fox jumps over the lazy dog."),
     "es": ("es-ef_dora-fox.wav", "El rápido zorro marrón salta sobre el perro perezoso."),

@@ -144,7 +144,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "isolated_cache", "simulator", "max_relaunches", "build_python", "previous", "slower_factor",
         "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
         "audio_min_trailing_quiet", "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
-        "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate",
+        "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate", "speech_max_cer",
         "speech_min_language_probability", "bleed_max_correlation",
     }
     unknown = sorted(set(userdata) - known)
@@ -208,6 +208,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
             model=get("asr_model", SpeechSettings.model).strip() or SpeechSettings.model,
             limits=SpeechLimits(
                 max_error_rate=_number("speech_max_error_rate", get("speech_max_error_rate", str(SpeechLimits.max_error_rate))),
+                max_char_error_rate=_number("speech_max_cer", get("speech_max_cer", str(SpeechLimits.max_char_error_rate))),
                 min_language_probability=_number("speech_min_language_probability", get("speech_min_language_probability", str(SpeechLimits.min_language_probability))),
                 judged_languages=_languages(get("asr_languages", ",".join(sorted(SpeechLimits.judged_languages)))),
             ),

@@ -1,5 +1,5 @@
 """The audio-length window on real outputs: the real Voicebox 0.5.0 kokoro engine in every
-language it speaks (tests/data/real-kokoro-0.5.0, copied from shared/data with its README, whose
+language it speaks (voicebox_sim/engine/recordings, copied from shared/data with its README, whose
 table names each file's language and text)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from conftest import ROOT
 from voicebox_e2e.verdicts.length import letter_equivalents
 from voicebox_e2e.verdicts.wav import check_wav
 
-REAL = ROOT / "tests" / "data" / "real-kokoro-0.5.0"
+REAL = ROOT / "voicebox_sim" / "engine" / "recordings"
 
 
 def real_outputs() -> list[tuple[str, str, str]]:

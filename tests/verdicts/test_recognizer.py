@@ -2,7 +2,7 @@
 reference recording (a person-like voice reading its transcript), the simulator's eSpeak NG
 speech, correct and with the faults users reported, and a real TTS model's speech.
 
-``tests/data/real-kokoro-0.5.0/en-af_heart-long.wav`` (and its ``.txt``) is what the real Voicebox 0.5.0 server
+``voicebox_sim/engine/recordings/en-af_heart-long.wav`` (and its ``.txt``) is what the real Voicebox 0.5.0 server
 returned for 1,107 characters with the kokoro engine and the real ``af_heart`` voice pack
 (Apache 2.0), copied from ``shared/data/real-kokoro-0.5.0/``.
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FOX = "The quick brown fox jumps over the lazy dog."
 KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"
 REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
-LONG = ROOT / "tests" / "data" / "real-kokoro-0.5.0" / "en-af_heart-long.wav"  # the real 0.5.0 server's
+LONG = ROOT / "voicebox_sim" / "engine" / "recordings" / "en-af_heart-long.wav"  # the real 0.5.0 server's
 
 # Another machine's numerics: VOICEBOX_E2E_TEST_ASR_THREADS=1 VOICEBOX_E2E_TEST_ASR_COMPUTE=float32
 # run these tests with another thread count and compute type; they hold for every pair tried.
@@ -139,10 +139,14 @@ def test_the_words_are_written_in_the_language_asked_and_the_detection_is_kept(r
 
 
 @pytest.mark.suite
-def test_the_simulators_speech_is_the_same_for_a_seed_and_24_khz_mono() -> None:
-    once, again = speech.speak(FOX, "en", 42), speech.speak(FOX, "en", 42)
-    other = speech.speak(FOX, "en", 43)
+def test_the_simulators_speech_is_the_same_for_a_seed_and_24_khz_mono_and_its_recordings_are_real() -> None:
+    sentence = "A sentence no recording holds."  # eSpeak NG speaks it, its pitch set by the seed
+    once, again = speech.speak(sentence, "en", 42), speech.speak(sentence, "en", 42)
+    other = speech.speak(sentence, "en", 43)
     assert once is not None and once == again and once != other
+    # a sentence the real server was recorded saying is that recording, whatever the seed
+    recorded = speech.speak(FOX, "en", 42)
+    assert recorded is not None and recorded == speech.speak(FOX, "en", 43) and recorded != speech.speak(FOX, "de", 42)
     wav = speech.wav_bytes(once)
     assert wav[22:24] == (1).to_bytes(2, "little") and wav[24:28] == (24_000).to_bytes(4, "little")
 

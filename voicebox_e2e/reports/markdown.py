@@ -46,7 +46,7 @@ def markdown(report: RunReport) -> str:
     if report.prepare:
         lines.append(f"- Prepare: {prepare_line(report.prepare)}")
     if report.speech.get("rows_checked"):
-        lines.append(f"- Speech: {speech_line(report.speech)}")
+        lines.append(f"- Speech: {speech_line(report.speech, report.results)}")
     counts = report.counts()
     lines += [f"- Result: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[TIMEOUT]} timed out, {counts[NOT_RUN]} not run"]
     by_cause = cause_counts(report.results)

@@ -21,6 +21,7 @@ from typing import Any, Optional, Sequence
 
 from voicebox_e2e.reports.cells import table_cell
 from voicebox_e2e.reports.rows import STATUS_WORDS, fenced, matrix_order
+from voicebox_e2e.reports.speech import judged_and_not
 
 
 class MergeError(ValueError):
@@ -70,13 +71,15 @@ def figures(row: dict[str, Any]) -> str:
     return f" · {', '.join(parts)}" if parts else ""
 
 
-def speech_said(speech: dict[str, Any]) -> str:
+def speech_said(speech: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     """A platform's speech check in its header line; a platform whose speech was not checked
-    says so, as its own report does."""
+    says so, as its own report does, and so does a language whose words were not judged."""
     if speech.get("not_checked"):
         return f"; **speech not checked** ({table_cell(speech['not_checked'], 200)})"
     if speech.get("rows_checked"):
-        return f"; speech heard in {speech['rows_checked']} rows (words judged in: {table_cell(', '.join(speech.get('judged_languages') or []) or 'none')})"
+        judged, unjudged = judged_and_not(speech, rows)
+        not_judged = f"; not judged in: {table_cell(', '.join(unjudged))}" if unjudged else ""
+        return f"; speech heard in {speech['rows_checked']} rows (words judged in: {table_cell(judged)}{not_judged})"
     return ""
 
 
@@ -98,7 +101,7 @@ def combined_markdown(runs: list[Run]) -> str:
             + (", interrupted" if run.report.get("interrupted") else "")
             + (f"; causes: {table_cell(', '.join(f'{k} {n}' for k, n in by_cause.items()))}" if by_cause else "")
             + (f"; backend {table_cell(backend.get('backend_variant'))} on {table_cell(backend.get('gpu_type') or 'CPU')}" if backend else "")
-            + speech_said(run.report.get("speech") or {})
+            + speech_said(run.report.get("speech") or {}, run.report.get("results") or [])
         )
     header = "| # | Engine | Size | Lang | " + " | ".join(table_cell(run.column) for run in runs) + " |"
     lines += ["", header, "|" + "---|" * (4 + len(runs))]

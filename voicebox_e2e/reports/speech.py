@@ -16,12 +16,28 @@ def speech_banner(speech: dict[str, Any]) -> list[str]:
     return [f"> **Speech not checked** ({table_cell(reason, 300)}): rows passed on their WAV checks alone.", ""]
 
 
-def speech_line(speech: dict[str, Any]) -> str:
-    judged = ", ".join(speech.get("judged_languages") or []) or "none"
+def judged_and_not(speech: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """The languages of the heard rows whose words were judged (", "-joined, or "none"), and those
+    whose were not."""
+    judged_setting = set(speech.get("judged_languages") or [])
+    spoken = sorted({str(r.get("language") or "en") for r in rows if (r.get("speech") or {}).get("checked")})
+    judged = ", ".join(code for code in spoken if code in judged_setting) or "none"
+    return judged, [code for code in spoken if code not in judged_setting]
+
+
+def speech_line(speech: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """The header's line: who heard the rows, in which of the run's languages the words were
+    judged and in which not (never silently), and the limits."""
+    judged, unjudged = judged_and_not(speech, rows)
     model = "the bundled whisper-base" if speech.get("model") == "bundled" else table_cell(speech.get("model"))
+    not_judged = (
+        f"; not judged, the recognizer not calibrated there (asr_languages): {table_cell(', '.join(unjudged))}, "
+        "checked for English spoken instead" if unjudged else ""
+    )
+    limits = f"WER limit {speech.get('max_error_rate')}, CER limit {speech.get('max_char_error_rate')}"
     return (
         f"{speech.get('rows_checked', 0)} rows heard by {model} "
-        f"(words judged in: {table_cell(judged)}; WER/CER limit {speech.get('max_error_rate')}), "
+        f"(words judged in: {table_cell(judged)}{not_judged}; {limits}), "
         f"{speech.get('recognizer_seconds', 0)} s in all, not counted in the rows' times"
     )
 

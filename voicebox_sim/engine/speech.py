@@ -1,6 +1,8 @@
-"""Real, intelligible speech for completed generations: eSpeak NG (through the package index's
-``espeakng-loader``, driven with ctypes), the requested text in the requested language, 24 kHz
-mono 16-bit like the real server, deterministic for a seed (the seed sets the pitch).
+"""Real, intelligible speech for completed generations, 24 kHz mono 16-bit like the real server:
+the real Voicebox 0.5.0 kokoro outputs in ``recordings/`` where a generation asks for one of their
+sentences in its language (neural speech), else eSpeak NG (through the package index's
+``espeakng-loader``, driven with ctypes) reading the requested text in the requested language,
+deterministic for a seed (the seed sets eSpeak NG's pitch).
 
 The per-model ``speech`` faults produce what Voicebox users reported: ``babble`` (speech-like,
 not the words), ``wrong_language`` (the English pipeline used for another language; German
@@ -26,6 +28,7 @@ import threading
 import wave
 from array import array
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -37,6 +40,9 @@ GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
 VOICES = {"zh": "cmn", "no": "nb"}
 SPEECH_FAULTS = ("babble", "wrong_language", "truncated", "reference_tail", "reference_words", "cut_off")
 WORDS_PER_MINUTE = 165
+# Real Voicebox outputs the simulator speaks with (README.md there says what they are).
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
+QUIET = 200  # |sample| under this, at a recording's end, is its trailing quiet (-44 dBFS)
 # eSpeak NG's Japanese voice reads kana only (kanji come out as their names, three times too
 # long): the matrix's Japanese sentence is read from its kana.
 READINGS = {"素早い茶色の狐がのろまな犬を飛び越える。": "すばやい ちゃいろの きつねが のろまな いぬを とびこえる。"}
@@ -193,24 +199,53 @@ def last_words(text: str, count: int = 3) -> str:
     return " ".join(text.split()[-count:])
 
 
+@cache
+def recordings() -> dict[tuple[str, str], Path]:
+    """The real Voicebox outputs in ``recordings/`` by (language, sentence), from its README's table."""
+    found: dict[tuple[str, str], Path] = {}
+    for line in (RECORDINGS / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].endswith(".wav") and (RECORDINGS / cells[0]).is_file() and not cells[3].endswith(")"):
+            found[(cells[1], cells[3])] = RECORDINGS / cells[0]
+    return found
+
+
+def recorded(text: str, language: str) -> "Optional[array[int]]":
+    """The real recording of ``text`` in ``language``, without its last quiet (``speak`` adds
+    the same quiet to every WAV), or None where there is none."""
+    path = recordings().get((language, text.strip()))
+    if path is None:
+        return None
+    with wave.open(str(path), "rb") as wav:
+        samples = array("h", wav.readframes(wav.getnframes()))
+    end = len(samples)
+    while end > 0 and abs(samples[end - 1]) < QUIET:
+        end -= 1
+    return samples[:end]
+
+
+def say(text: str, language: str, pitch: int) -> "Optional[array[int]]":
+    """Real speech where a recording of the sentence exists, else eSpeak NG's."""
+    return recorded(text, language) or synthesize(READINGS.get(text.strip(), text), language, pitch)
+
+
 def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Reference] = None) -> "Optional[array[int]]":
     """The generation's speech at 24 kHz (None when eSpeak NG is not available)."""
     pitch = 35 + (seed or 0) % 30
-    text = READINGS.get(text.strip(), text)
     if fault == "babble":
-        speech = synthesize(babble(text, seed), language, pitch)
+        speech = synthesize(babble(READINGS.get(text.strip(), text), seed), language, pitch)
     elif fault == "wrong_language":  # the English pipeline for another language; German for English
-        speech = synthesize(ENGLISH_FOX, "en", pitch) if language != "en" else synthesize(GERMAN_FOX, "de", pitch)
+        speech = say(ENGLISH_FOX, "en", pitch) if language != "en" else synthesize(GERMAN_FOX, "de", pitch)
     elif fault == "truncated":
-        speech = synthesize(truncated(text), language, pitch)
+        speech = synthesize(truncated(READINGS.get(text.strip(), text)), language, pitch)
     elif fault == "reference_words" and reference is not None:  # the model speaks them again
-        speech = synthesize(f"{last_words(reference.text)} {text}", language, pitch)
+        speech = synthesize(f"{last_words(reference.text)} {READINGS.get(text.strip(), text)}", language, pitch)
     else:
-        speech = synthesize(text, language, pitch)
+        speech = say(text, language, pitch)
     if speech is None:
         return None
     if fault == "cut_off":
-        return cut_off(speech, text, seed)
+        return cut_off(speech, READINGS.get(text.strip(), text), seed)
     if fault == "reference_tail" and reference is not None:
         speech = reference_tail(reference.wav) + speech
     return speech + array("h", bytes(2 * int(TAIL_SECONDS * SAMPLE_RATE)))
