@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import tempfile
@@ -35,6 +36,17 @@ SPEECH_CACHE = Path(tempfile.gettempdir()) / f"voicebox-sim-speech-{os.getuid() 
 # The speech recognizer takes seconds a row on this machine; tests that are not about the speech
 # check turn it off.
 NO_SPEECH_CHECK = ("-D", "asr=off")
+
+
+def with_default_sigint() -> None:
+    """Run in a child before it starts: SIGINT as a terminal's Ctrl-C delivers it. A test session
+    started in the background of a shell without job control inherits SIGINT ignored, and a
+    Python child keeps ignoring it: the tests that interrupt a run would wait for nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+# What every child a test starts gets (POSIX only: Windows has no preexec_fn).
+CHILD: dict[str, Any] = {} if os.name == "nt" else {"preexec_fn": with_default_sigint}
 
 
 def base_env(**extra: str) -> dict[str, str]:
@@ -148,7 +160,7 @@ def run_suite(
     if not any(arg.startswith("asr") for arg in args):
         args = (*args, *NO_SPEECH_CHECK)  # seconds a row: only the speech tests hear the WAVs
     cmd = [sys.executable, "-m", "behave", f"--tags={tags}", "--no-color", "-D", f"output_dir={output}", *args]
-    proc = subprocess.Popen(cmd, cwd=cwd, env=base_env(**extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=base_env(**extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **CHILD)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -189,7 +201,7 @@ class Simulator:
             argv += ["--parent-pid", str(parent_pid)]
         self.proc = subprocess.Popen(
             argv, cwd=tmp_path, env=env, stdout=self.stdout_path.open("wb"), stderr=self.stderr_path.open("wb"),
-            start_new_session=True,
+            start_new_session=True, **CHILD,
         )
         self.url = f"http://127.0.0.1:{self.port}"
         self.http = requests.Session()

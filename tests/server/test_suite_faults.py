@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import NO_SPEECH_CHECK, ROOT, SuiteResult, base_env, leftovers, run_suite, wait_for, write_scenario
+from conftest import CHILD, NO_SPEECH_CHECK, ROOT, SuiteResult, base_env, leftovers, run_suite, wait_for, write_scenario
 from voicebox_e2e.server.markers import WATCHER_ENV, marked
 from voicebox_e2e.server.process import port_is_free
 
@@ -186,7 +186,7 @@ def start_suite(tmp_path: Path, scenario: str, *args: str) -> tuple[subprocess.P
     env = base_env(VOICEBOX_SIM_SCENARIO=str(write_scenario(tmp_path, scenario)))
     proc = subprocess.Popen(
         [sys.executable, "-m", "behave", "--tags=@english", "--no-color", "-D", f"output_dir={output}", *KOKORO_QWEN, *NO_SPEECH_CHECK, *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **CHILD,
     )
     return proc, output
 
