@@ -347,6 +347,57 @@ def test_sample_upload_errors_match_the_real_server(error_server: Any, tmp_path:
     assert listed[ids["cloned"]]["sample_count"] == 1
 
 
+def encoded(wav: Path, container: str, codec: str, rate: int) -> bytes:
+    """``wav`` re-encoded, as users upload their recordings (PyAV, FFmpeg's encoders)."""
+    import io
+
+    import av
+
+    out = io.BytesIO()
+    with av.open(str(wav), mode="r") as source, av.open(out, mode="w", format=container) as target:
+        stream = target.add_stream(codec, rate=rate, layout="mono")
+        resampler = av.AudioResampler(format=stream.codec_context.codec.audio_formats[0].name, layout="mono", rate=rate)
+        for frame in source.decode(audio=0):
+            frame.pts = None
+            for piece in resampler.resample(frame):
+                for packet in stream.encode(piece):
+                    target.mux(packet)
+        for piece in resampler.resample(None):
+            for packet in stream.encode(piece):
+                target.mux(packet)
+        for packet in stream.encode(None):
+            target.mux(packet)
+    return out.getvalue()
+
+
+# REAL_SERVER_BEHAVIOUR.md section 10: the project's reference recording encoded six ways.
+FORMATS = [
+    ("ref.mp3", "mp3", "libmp3lame", 24_000, "audio/mpeg", 200),
+    ("ref.opus", "ogg", "libopus", 48_000, "audio/ogg", 200),
+    ("ref.flac", "flac", "flac", 24_000, "audio/flac", 200),
+    ("ref-44k.wav", "wav", "pcm_s16le", 44_100, "audio/wav", 200),
+    ("ref.m4a", "ipod", "aac", 24_000, "audio/mp4", 400),
+    ("ref.webm", "webm", "libopus", 48_000, "audio/webm", 400),
+]
+
+
+@pytest.mark.parametrize(("name", "container", "codec", "rate", "mime", "status"), FORMATS, ids=[f[0] for f in FORMATS])
+def test_reference_formats_are_taken_or_refused_as_the_real_server_does(error_server: Any, name: str, container: str, codec: str, rate: int, mime: str, status: int) -> None:
+    sim, ids = error_server
+    answer = sim.http.post(
+        f"{sim.url}/profiles/{ids['cloned']}/samples",
+        files={"file": (name, encoded(REFERENCE_WAV, container, codec, rate), mime)}, data={"reference_text": "Hello."},
+    )
+    assert answer.status_code == status, answer.text
+    if status == 400:
+        assert answer.json() == {"detail": "Invalid reference audio: Error validating audio: "}
+    else:
+        sample = answer.json()
+        assert sample["audio_path"] == f"profiles/{ids['cloned']}/{sample['id']}.wav"
+        listed = sim.http.get(f"{sim.url}/profiles/{ids['cloned']}/samples").json()
+        assert sample["id"] in {s["id"] for s in listed}  # several samples on one profile, all listed
+
+
 # -- logs -----------------------------------------------------------------------------------------
 
 APP_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - ([\w.]+) - (INFO|WARNING|ERROR) - ")

@@ -43,13 +43,13 @@ def synthesize(text: str, seed: Optional[int], silent: bool = False) -> bytes:
     return pcm_wav(samples)
 
 
-def pcm_wav(samples: "array[int]") -> bytes:
-    """A WAV of 16-bit samples, 24 kHz mono like the real server's."""
+def pcm_wav(samples: "array[int]", rate: int = SAMPLE_RATE) -> bytes:
+    """A WAV of 16-bit mono samples, 24 kHz like the real server's unless ``rate`` says otherwise."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
+        out.setframerate(rate)
         out.writeframes(samples.tobytes())
     return buffer.getvalue()
 
@@ -66,22 +66,47 @@ class ReferenceAudioError(ValueError):
     pass
 
 
-def validate_reference(data: bytes) -> None:
-    """The real server's rules for a voice sample: decodable, 2-30 s, RMS >= 0.01.
+# Containers the real frozen build cannot read (contract section 10: M4A and a browser's WebM
+# recording are refused with an empty reason; MP3, Ogg Opus, FLAC and any WAV are read).
+UNREADABLE_CONTAINERS = ("mp4", "webm")
 
-    The real server decodes with librosa (many formats); the simulator decodes PCM WAV only and
-    reports anything else with the real text for an undecodable file (an empty reason).
-    """
+
+def decode_reference(data: bytes) -> tuple["array[int]", int]:
+    """A reference upload as 16-bit mono samples and their rate: a PCM WAV directly, MP3, Ogg and
+    FLAC through PyAV (FFmpeg), as the real server's audio loader reads them. Anything else
+    raises ReferenceAudioError with the real server's text for an unreadable file."""
+    unreadable = ReferenceAudioError("Error validating audio: ")
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
             rate, width, channels = wav.getframerate(), wav.getsampwidth(), wav.getnchannels()
             raw = wav.readframes(wav.getnframes())
+        if width != 2 or rate <= 0 or channels <= 0:
+            raise unreadable
+        return array("h", raw[: len(raw) - len(raw) % 2])[::channels], rate
     except (wave.Error, EOFError, struct.error):
-        raise ReferenceAudioError("Error validating audio: ") from None
-    if width != 2 or rate <= 0 or channels <= 0:
-        raise ReferenceAudioError("Error validating audio: ")
-    pcm = array("h", raw[: len(raw) - len(raw) % 2])
-    duration = len(pcm) / channels / rate
+        pass
+    import av
+
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            if any(name in container.format.name for name in UNREADABLE_CONTAINERS) or not container.streams.audio:
+                raise unreadable
+            stream = container.streams.audio[0]
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=stream.rate)
+            pcm = array("h")
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    pcm.frombytes(out.to_ndarray().tobytes())
+            return pcm, int(stream.rate)
+    except (av.FFmpegError, ValueError, IndexError):
+        raise unreadable from None
+
+
+def validate_reference(data: bytes) -> bytes:
+    """The real server's rules for a voice sample: readable, 2-30 s, RMS >= 0.01. Returns the
+    sample as the mono 16-bit WAV the server stores (``profiles/<profile>/<sample>.wav``)."""
+    pcm, rate = decode_reference(data)
+    duration = len(pcm) / rate
     if duration < 2.0:
         raise ReferenceAudioError("Audio too short (minimum 2.0 seconds)")
     if duration > 30.0:
@@ -89,3 +114,4 @@ def validate_reference(data: bytes) -> None:
     rms = math.sqrt(sum(s * s for s in pcm) / len(pcm)) / 32768.0
     if rms < 0.01:
         raise ReferenceAudioError("Audio is too quiet or silent")
+    return pcm_wav(pcm, rate)

@@ -96,13 +96,13 @@ def router(state: SimState) -> APIRouter:
             raise HTTPException(status_code=400, detail=f"Profile {profile_id} not found")
         data = await file.read()
         try:
-            audio.validate_reference(data)
+            stored = audio.validate_reference(data)
         except audio.ReferenceAudioError as exc:
             raise HTTPException(status_code=400, detail=f"Invalid reference audio: {exc}") from None
         sample_id = str(uuid.uuid4())
         relative = f"profiles/{profile_id}/{sample_id}.wav"
         (state.data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        (state.data_dir / relative).write_bytes(data)
+        (state.data_dir / relative).write_bytes(stored)
         row = {"id": sample_id, "profile_id": profile_id, "audio_path": relative, "reference_text": reference_text}
         state.store.put("samples", row)
         return ProfileSampleResponse(**row)
