@@ -22,7 +22,7 @@ from voicebox_e2e.reports.rows import platform_tag
 from voicebox_e2e.row.plan import Key, models_in
 from voicebox_e2e.row.prepare import PreparePhase, PrepareSettings
 from voicebox_e2e.row.progress import RowProgress
-from voicebox_e2e.row.result import FAILED, NOT_RUN, TIMEOUT, RowResult, placeholder
+from voicebox_e2e.row.result import FAILED, NOT_RUN, TIMEOUT, RowResult, placeholder, with_evidence
 from voicebox_e2e.row.runner import RowBudget, run_row
 from voicebox_e2e.row.spec import RowSpec
 from voicebox_e2e.server.keeper import ServerKeeper
@@ -98,7 +98,7 @@ class SuiteRun:
         """The running server, after the prepare phase (once). Raises SessionError with the reason."""
         session = self.server.ready()
         if self.preparing.prepared is None:
-            self.preparing.run(session.client, session.running)
+            self.preparing.run(session.client, session.running, session)
         return session
 
     @property
@@ -112,18 +112,20 @@ class SuiteRun:
         """One row: generated, followed and fetched by the runner, then judged by each verdict."""
         session = self.server_ready()
         fetch = self.preparing.failed_fetch(spec.model_name)
-        if fetch is not None:  # the prepare phase could not fetch it: fail at once
+        if fetch is not None:  # the prepare phase could not fetch it: fail at once, with its log
             result = placeholder(spec, FAILED, fetch.sentence(), causes.FETCH_KIND)
+            with_evidence(result, self.preparing.log_lines)
             self.report_row(result)
             return result
         budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download, self.settings.status_probe_seconds)
-        mark = len(session.client.exchanges)
+        mark, log_mark = len(session.client.exchanges), session.log_mark()
         result = run_row(session, spec, profile_id, budget, session.audio_dir, self.settings.audio, RowProgress(spec, self.echo))
         self.last_exchanges = session.client.exchanges[mark:]
         row = RowContext(spec, profile_id == session.profiles.get(ProfileKey("cloned")), session.launches, self.server.read_health())
         self.devices.take(result, row)
         for verdict in self.verdicts:
             verdict.judge(result, row)
+        with_evidence(result, session.log_since(log_mark))  # a row a verdict failed: its generation's log
         self.report_row(result)
         if result.status == TIMEOUT:
             self.server.free_queue(f"row {spec.row} ({spec.label}) timed out and may still hold the generation queue")

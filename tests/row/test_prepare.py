@@ -54,6 +54,9 @@ def test_a_failed_download_is_reported_with_the_servers_own_error(tmp_path: Path
     assert row["status"] == "failed" and row["cause"] == "download"
     # the text GET /tasks/active gave for each offline download in the recorded contract (section 9)
     assert row["error"] == "the download of luxtts failed: An error happened while trying to locate the files on the Hub and we cannot find the appropriate snapshot folder for the specified revision on the local disk. Please check your internet connection and try again."
+    # the evidence: what the server printed during the downloads, in the JSON and the Markdown
+    assert row["server_log_tail"] and '"POST /models/download HTTP/1.1" 200' in row["server_log_tail"], row["server_log_tail"]
+    assert "Server log tail:" in run.markdown.split("## Failures", 1)[1]
 
 
 def test_prepare_false_keeps_the_designs_row_by_row_downloads(tmp_path: Path) -> None:

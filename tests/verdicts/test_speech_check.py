@@ -51,6 +51,8 @@ def test_each_speech_fault_fails_its_row_with_a_sentence(tmp_path: Path) -> None
     run = run_suite(tmp_path, *SPEECH_ON, "-D", "only=kokoro,qwen,luxtts,chatterbox", scenario=faults)
     rows = run.rows()
     assert {row["cause"] for row in rows.values()} == {"audio"} and run.code != 0
+    # the evidence: each row's own generation, as the server logged it
+    assert all('"POST /generate HTTP/1.1" 200' in (row["server_log_tail"] or "") for row in rows.values()), rows
     assert rows["1"]["error"].startswith("the last 1.5 s of the reference recording is at the start of the output (correlation 1.00")
     assert rows["2"]["error"].startswith("the last ") and "of 9 words are missing" in rows["2"]["error"]
     assert rows["5"]["error"].startswith("unintelligible: WER ") and "(it sounds most like German" in rows["5"]["error"]

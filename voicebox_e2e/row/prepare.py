@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Protocol, Sequence
 
 import requests
 
@@ -175,6 +175,14 @@ class PrepareRecord:
         ])
 
 
+class LogReader(Protocol):
+    """The server's log, as the session reads it (``log_mark`` now, ``log_since`` a mark)."""
+
+    def log_mark(self) -> int: ...
+
+    def log_since(self, mark: int) -> list[str]: ...
+
+
 class PreparePhase:
     """The run's prepare phase, run once before the first row: ``prepared`` is None until then."""
 
@@ -182,19 +190,21 @@ class PreparePhase:
         self.enabled, self.models, self.limits, self.echo = enabled, list(models), limits, echo
         self.prepared: Optional[Prepared] = None
         self.seconds = 0.0
+        self.log_lines: list[str] = []  # what the server printed during the phase: its downloads' evidence
 
-    def run(self, client: VoiceboxClient, running: Callable[[], bool]) -> None:
+    def run(self, client: VoiceboxClient, running: Callable[[], bool], logs: "LogReader") -> None:
         """Fetch every selected model that is not cached (prepare=true); a phase that cannot
         run is said on the console and each row then fetches its own model."""
         self.prepared = Prepared()
         if not self.enabled or not self.models:
             return
-        started = time.monotonic()
+        started, mark = time.monotonic(), logs.log_mark()
         try:
             self.prepared = prepare(client, self.models, self.limits, self.echo, running)
         except (ApiError, requests.RequestException, ValueError) as exc:
             self.echo(f"Prepare: skipped ({exc.__class__.__name__}: {exc}); each row fetches its own model.")
         self.seconds = time.monotonic() - started
+        self.log_lines = logs.log_since(mark)
 
     def failed_fetch(self, model_name: str) -> Optional[Fetch]:
         """The fetch of ``model_name`` if the phase tried it and it failed."""

@@ -96,3 +96,11 @@ def placeholder(spec: RowSpec, status: str, error: Optional[str], kind: Optional
     result.error = None if error is None else result.error
     result.decide_cause(log_lines or [])
     return result
+
+
+def with_evidence(result: RowResult, log_lines: list[str]) -> None:
+    """A row that did not pass and carries no server log yet gets the lines the server printed
+    while it was decided (its generation's, or its download's), at most ``LOG_TAIL_LINES``."""
+    if result.passed or result.server_log_tail:
+        return
+    result.server_log_tail = redact("\n".join(log_lines[-LOG_TAIL_LINES:])) or None
