@@ -28,7 +28,7 @@ from voicebox_e2e.row.spec import RowSpec
 from voicebox_e2e.server.keeper import ServerKeeper
 from voicebox_e2e.server.profiles import ProfileKey
 from voicebox_e2e.server.redaction import redact
-from voicebox_e2e.server.session import Session
+from voicebox_e2e.server.session import Session, SessionError
 from voicebox_e2e.server.stale import reap_stale_servers
 from voicebox_e2e.server.target import Target, resolve_target
 from voicebox_e2e.signals import RunSignals
@@ -95,11 +95,20 @@ class SuiteRun:
         return self.server.workspace()
 
     def server_ready(self) -> Session:
-        """The running server, after the prepare phase (once). Raises SessionError with the reason."""
-        session = self.server.ready()
+        """The running server, after the prepare phase (once). Raises SessionError with the
+        reason, led by its cause for Allure's categories."""
+        try:
+            session = self.server.ready()
+        except SessionError as exc:
+            raise SessionError(causes.tagged(self.setup_cause(), str(exc)), exc.log_tail) from exc
         if self.preparing.prepared is None:
             self.preparing.run(session.client, session.running, session)
         return session
+
+    def setup_cause(self) -> Optional[str]:
+        """Why the server could not be had: startup, or what its last words name (bundle, native...)."""
+        error = self.server.setup_error
+        return None if error is None else causes.classify(causes.STARTUP_KIND, str(error), error.log_tail.splitlines())
 
     @property
     def client(self) -> VoiceboxClient:
@@ -122,7 +131,9 @@ class SuiteRun:
         result = run_row(session, spec, profile_id, budget, session.audio_dir, self.settings.audio, RowProgress(spec, self.echo))
         self.last_exchanges = session.client.exchanges[mark:]
         row = RowContext(spec, profile_id == session.profiles.get(ProfileKey("cloned")), session.launches, self.server.read_health())
-        self.devices.take(result, row)
+        result.device = self.devices.resolve(spec.model_name, result.device)  # (rows that load nothing)
+        if row.health is not None:
+            result.performance.vram_used_mb = row.health.get("vram_used_mb")
         for verdict in self.verdicts:
             verdict.judge(result, row)
         with_evidence(result, session.log_since(log_mark))  # a row a verdict failed: its generation's log
@@ -172,7 +183,7 @@ class SuiteRun:
             "interrupted": aborted,
             "interrupt_reason": self.signals.interrupt_reason if aborted else None,
             "setup_error": None if setup_error is None else str(setup_error),
-            "setup_cause": self.server.setup_cause(),
+            "setup_cause": self.setup_cause(),
             "setup_log_tail": None if setup_error is None else setup_error.log_tail or None,
             "server": server,
             "profiles_created": [] if self.server.session is None else self.server.session.profiles.created,

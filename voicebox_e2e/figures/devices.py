@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
-from voicebox_e2e.row.result import RowResult
-from voicebox_e2e.verdicts.base import RowContext
-
 _LOADING_ON = re.compile(r"\bLoading\b.*\bon ([A-Za-z_]+(?::\d+)?|privateuseone:\d+)\.\.\.")
 _LOADING_MLX = re.compile(r"\bLoading MLX\b")
 
@@ -40,9 +37,3 @@ class DeviceMemory:
             self._by_model[model_name] = seen
             return seen
         return self._by_model.get(model_name)
-
-    def take(self, result: RowResult, row: RowContext) -> None:
-        """The row's device (remembered for rows that load nothing) and the VRAM /health gave."""
-        result.device = self.resolve(result.model_name, result.device)
-        if row.health is not None:
-            result.performance.vram_used_mb = row.health.get("vram_used_mb")

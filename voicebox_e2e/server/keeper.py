@@ -1,6 +1,6 @@
 """The run's server, as the rows need it: launched early, waited for on first need, relaunched
 after a crash (a bounded number of times), restarted after a row that held its queue, and
-always closed. Why it could not be had is kept, with its cause, for every row that needed it."""
+always closed. Why it could not be had is kept for every row that needed it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from voicebox_e2e.api.errors import ApiError
 from voicebox_e2e.config import Settings
 from voicebox_e2e.server.session import Session, SessionError
 from voicebox_e2e.server.target import Target, read_version
-from voicebox_e2e.verdicts import causes
 
 
 class ServerKeeper:
@@ -43,10 +42,10 @@ class ServerKeeper:
 
     def ready(self) -> Session:
         """The running server: launched on first need, relaunched after it died. Raises
-        SessionError, led by its cause, when it cannot be had."""
+        SessionError, kept in ``setup_error``, when it cannot be had."""
         session = self.workspace()
         if session.server is None and self.setup_error is not None:
-            raise self._tagged(self.setup_error)
+            raise SessionError(str(self.setup_error), self.setup_error.log_tail)
         try:
             if session.server is None or session.awaiting_health:
                 session.start()
@@ -54,7 +53,7 @@ class ServerKeeper:
                 session.ensure_running()
         except SessionError as exc:
             self.setup_error = exc
-            raise self._tagged(exc) from exc
+            raise
         self.setup_error = None
         if self._health_read_for_launch != session.launches:  # a new server: what backend is it on?
             self._health_read_for_launch = session.launches
@@ -83,16 +82,6 @@ class ServerKeeper:
             self.session.restart(reason)
         except SessionError as exc:
             self.setup_error = exc
-
-    def setup_cause(self) -> Optional[str]:
-        """Why the server could not be had: startup, or what its last words name (bundle, native...)."""
-        if self.setup_error is None:
-            return None
-        return causes.classify(causes.STARTUP_KIND, str(self.setup_error), self.setup_error.log_tail.splitlines())
-
-    def _tagged(self, exc: SessionError) -> SessionError:
-        """The error as the failed step shows it: led by its cause, for Allure's categories."""
-        return SessionError(causes.tagged(self.setup_cause(), str(exc)), exc.log_tail)
 
     def _read_version(self, session: Session) -> None:
         try:
