@@ -21,30 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from voicebox_e2e.verdicts.languages import ANOTHER_SENTENCE  # noqa: E402
 from voicebox_e2e.verdicts.recognizer import Recognizer  # noqa: E402
 from voicebox_e2e.verdicts.speech_score import SpeechLimits, score  # noqa: E402
 from voicebox_sim.engine import speech  # noqa: E402
 
-REAL = ROOT / "voicebox_sim" / "engine" / "recordings"
-FOX = {
-    "en": ("en-af_heart-fox.wav", "The quick brown fox jumps over the lazy dog."),
-    "es": ("es-ef_dora-fox.wav", "El rápido zorro marrón salta sobre el perro perezoso."),
-    "fr": ("fr-ff_siwis-fox.wav", "Le rapide renard brun saute par-dessus le chien paresseux."),
-    "hi": ("hi-hf_alpha-fox.wav", "तेज़ भूरी लोमड़ी आलसी कुत्ते के ऊपर कूदती है।"),
-    "it": ("it-if_sara-fox.wav", "La veloce volpe marrone salta sopra il cane pigro."),
-    "pt": ("pt-pf_dora-fox.wav", "A rápida raposa marrom salta sobre o cão preguiçoso."),
-    "zh": ("zh-zf_xiaobei-fox.wav", "敏捷的棕色狐狸跳过了那只懒狗。"),
-}
-# Another sentence in each language: the row asks for it, the WAV says the fox sentence.
-OTHER = {
-    "en": "She sells sea shells by the sea shore every summer.",
-    "es": "Mañana por la tarde iremos juntos al mercado del pueblo.",
-    "fr": "Demain après-midi nous irons ensemble au marché du village.",
-    "hi": "कल दोपहर हम सब गाँव के बाज़ार जाएँगे।",
-    "it": "Domani pomeriggio andremo insieme al mercato del paese.",
-    "pt": "Amanhã à tarde vamos juntos ao mercado da vila.",
-    "zh": "明天下午我们一起去村里的市场买菜。",
-}
+FOX = speech.fox_recordings()
 
 
 def main() -> None:
@@ -53,16 +35,16 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="languages-"))
     print("| lang | own output | worst other language (passes?) | another sentence | babble | seconds |")
     print("|---|---|---|---|---|---|")
-    for language, (name, text) in FOX.items():
+    for language, (recording, text) in FOX.items():
         started = time.monotonic()
-        own = score(text, language, recognizer.hear(REAL / name, language), limits)
+        own = score(text, language, recognizer.hear(recording, language), limits)
         others = []
-        for other, (other_name, _) in FOX.items():
+        for other, (other_recording, _) in FOX.items():
             if other != language:
-                result = score(text, language, recognizer.hear(REAL / other_name, language), limits)
+                result = score(text, language, recognizer.hear(other_recording, language), limits)
                 others.append((result.problem is None, result.error_rate or 0.0, other, result.transcript))
         worst = min(others, key=lambda o: (not o[0], o[1]))
-        sentence = score(OTHER[language], language, recognizer.hear(REAL / name, language), limits)
+        sentence = score(ANOTHER_SENTENCE[language], language, recognizer.hear(recording, language), limits)
         babbled = speech.speak(text, language, 42, "babble")
         wav = scratch / f"babble-{language}.wav"
         assert babbled is not None, "eSpeak NG (espeakng-loader) is part of the requirements"

@@ -7,32 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from voicebox_e2e.verdicts.languages import ANOTHER_SENTENCE
 from voicebox_e2e.verdicts.recognizer import Recognizer
 from voicebox_e2e.verdicts.speech_score import JUDGED, Heard, SpeechLimits, score
 from voicebox_sim.engine import speech
 
-RECORDINGS = ROOT / "voicebox_sim" / "engine" / "recordings"
 LIMITS = SpeechLimits()
-FOX = {
-    "en": ("en-af_heart-fox.wav", "The quick brown fox jumps over the lazy dog."),
-    "es": ("es-ef_dora-fox.wav", "El rápido zorro marrón salta sobre el perro perezoso."),
-    "fr": ("fr-ff_siwis-fox.wav", "Le rapide renard brun saute par-dessus le chien paresseux."),
-    "hi": ("hi-hf_alpha-fox.wav", "तेज़ भूरी लोमड़ी आलसी कुत्ते के ऊपर कूदती है।"),
-    "it": ("it-if_sara-fox.wav", "La veloce volpe marrone salta sopra il cane pigro."),
-    "pt": ("pt-pf_dora-fox.wav", "A rápida raposa marrom salta sobre o cão preguiçoso."),
-    "zh": ("zh-zf_xiaobei-fox.wav", "敏捷的棕色狐狸跳过了那只懒狗。"),
-}
-# Another sentence in each language, for a row whose WAV says the fox sentence.
-OTHER = {
-    "en": "She sells sea shells by the sea shore every summer.",
-    "es": "Mañana por la tarde iremos juntos al mercado del pueblo.",
-    "fr": "Demain après-midi nous irons ensemble au marché du village.",
-    "hi": "कल दोपहर हम सब गाँव के बाज़ार जाएँगे।",
-    "it": "Domani pomeriggio andremo insieme al mercato del paese.",
-    "pt": "Amanhã à tarde vamos juntos ao mercado da vila.",
-    "zh": "明天下午我们一起去村里的市场买菜。",
-}
+FOX = {language: (path.name, text) for language, (path, text) in speech.fox_recordings().items()}
+RECORDINGS = speech.RECORDINGS
 # The nearest other language: the recording most likely to pass for this row's (benchmarks/languages.py).
 NEAREST = {"en": "es", "es": "pt", "fr": "es", "hi": "en", "it": "pt", "pt": "es", "zh": "en"}
 
@@ -85,7 +67,7 @@ def test_each_real_output_passes_its_row_and_fails_another_languages_and_another
     assert own.problem is None and own.error_rate is not None and own.error_rate <= 0.25, own
     nearest = score(text, language, recognizer.hear(RECORDINGS / FOX[NEAREST[language]][0], language), LIMITS)
     assert nearest.problem is not None, nearest
-    sentence = score(OTHER[language], language, recognizer.hear(RECORDINGS / name, language), LIMITS)
+    sentence = score(ANOTHER_SENTENCE[language], language, recognizer.hear(RECORDINGS / name, language), LIMITS)
     assert sentence.problem is not None and sentence.problem.startswith("unintelligible"), sentence
 
 

@@ -1,6 +1,6 @@
 """The audio-length window on real outputs: the real Voicebox 0.5.0 kokoro engine in every
 language it speaks (voicebox_sim/engine/recordings, copied from shared/data with its README, whose
-table names each file's language and text)."""
+table names each file's language and text: the simulator's ``recordings()`` reads it)."""
 
 from __future__ import annotations
 
@@ -10,34 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from voicebox_e2e.verdicts.length import letter_equivalents
 from voicebox_e2e.verdicts.wav import check_wav
+from voicebox_sim.engine import speech
 
-REAL = ROOT / "voicebox_sim" / "engine" / "recordings"
-
-
-def real_outputs() -> list[tuple[str, str, str]]:
-    """(file, language, text) of each real output the README's table lists with its text."""
-    rows = []
-    for line in (REAL / "README.md").read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and cells[0].endswith(".wav"):
-            text = cells[3]
-            if text.endswith(".txt") or "(" in text:
-                text = (REAL / cells[0]).with_suffix(".txt").read_text(encoding="utf-8").strip()
-            rows.append((cells[0], cells[1], text))
-    return rows
+REAL = speech.RECORDINGS
 
 
-def test_the_readme_lists_every_real_output() -> None:
-    assert sorted(name for name, _, _ in real_outputs()) == sorted(p.name for p in REAL.glob("*.wav"))
+@pytest.mark.parametrize(("language", "text", "path"), [(language, text, path) for (language, text), path in speech.recordings().items()], ids=lambda value: str(value)[:14])
+def test_every_real_output_has_a_plausible_length_for_its_sentence(language: str, text: str, path: Path) -> None:
+    report = check_wav(path.read_bytes(), text)
+    assert report.ok, f"{path.name} ({language}): {report.problem}"
 
 
-@pytest.mark.parametrize(("name", "language", "text"), real_outputs(), ids=lambda value: str(value)[:14])
-def test_every_real_output_has_a_plausible_length_for_its_sentence(name: str, language: str, text: str) -> None:
-    report = check_wav((REAL / name).read_bytes(), text)
-    assert report.ok, f"{name} ({language}): {report.problem}"
+def test_every_recording_is_read_from_the_table() -> None:
+    assert sorted(path.name for path in speech.recordings().values()) == sorted(p.name for p in REAL.glob("*.wav"))
 
 
 def head(path: Path, seconds: float) -> bytes:

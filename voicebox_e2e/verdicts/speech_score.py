@@ -27,10 +27,9 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any, Callable, Optional, Sequence
 
+from voicebox_e2e.verdicts.languages import JUDGED, ROMANIZED
+
 CHARACTER_LANGUAGES = frozenset({"zh", "ja", "ko"})  # written without spaces between words
-ROMANIZED = frozenset({"hi", "zh"})  # compared in Latin letters (uroman)
-# The languages judged by default: calibrated on the real 0.5.0 kokoro outputs (languages.py).
-JUDGED = frozenset({"en", "es", "fr", "hi", "it", "pt", "zh"})
 LANGUAGE_NAMES = {
     "en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "de": "German", "fr": "French",
     "ru": "Russian", "pt": "Portuguese", "es": "Spanish", "it": "Italian", "he": "Hebrew", "ar": "Arabic",

@@ -201,13 +201,22 @@ def last_words(text: str, count: int = 3) -> str:
 
 @cache
 def recordings() -> dict[tuple[str, str], Path]:
-    """The real Voicebox outputs in ``recordings/`` by (language, sentence), from its README's table."""
+    """The real Voicebox outputs in ``recordings/`` by (language, text), from its README's table (a
+    text given as a ``.txt`` file is that file's)."""
     found: dict[tuple[str, str], Path] = {}
     for line in (RECORDINGS / "README.md").read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and cells[0].endswith(".wav") and (RECORDINGS / cells[0]).is_file() and not cells[3].endswith(")"):
-            found[(cells[1], cells[3])] = RECORDINGS / cells[0]
+        if len(cells) == 5 and cells[0].endswith(".wav") and (RECORDINGS / cells[0]).is_file():
+            text = cells[3]
+            if text.split(" ", 1)[0].endswith(".txt"):
+                text = (RECORDINGS / text.split(" ", 1)[0]).read_text(encoding="utf-8").strip()
+            found[(cells[1], text)] = RECORDINGS / cells[0]
     return found
+
+
+def fox_recordings() -> dict[str, tuple[Path, str]]:
+    """The matrix's fox sentence as the real server spoke it, by language: (recording, sentence)."""
+    return {language: (path, text) for (language, text), path in recordings().items() if path.name.endswith("-fox.wav")}
 
 
 def recorded(text: str, language: str) -> "Optional[array[int]]":
