@@ -39,7 +39,7 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     hang = true                    # the generation never reaches a terminal status
     crash = 9                      # the process exits with this code mid-generation
     slow_seconds = 30              # the generation takes this long in "generating"
-    wav = "empty"                  # "empty" | "corrupt" | "silent": a bad WAV on completion
+    wav = "empty"                  # "empty" | "corrupt" | "silent" | "clipped": a bad WAV on completion
     sse = "drop"                   # "drop" | "stall" | "malformed": the status stream misbehaves
     memory_mb = 300                # resident memory the model holds while loaded (really allocated)
     leak_mb_per_generation = 40    # more memory kept after every generation, never freed
@@ -114,7 +114,7 @@ class Scenario:
         return self.models.get(model_name, ModelFault())
 
 
-_WAV_FAULTS = {"empty", "corrupt", "silent"}
+_WAV_FAULTS = {"empty", "corrupt", "silent", "clipped"}
 _SSE_FAULTS = {"drop", "stall", "malformed"}
 
 

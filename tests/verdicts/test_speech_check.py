@@ -26,9 +26,9 @@ def test_the_sentence_is_heard_in_every_english_row(tmp_path: Path) -> None:
         assert row["status"] == "passed" and speech["checked"] and speech["words_judged"]
         assert speech["language"] == "en" and speech["error_rate"] <= 0.5, speech
         assert "fox" in speech["transcript"].lower() and "lazy dog" in speech["transcript"].lower()
-        # the recognizer's seconds (about 2 s here) are its own: the row's generation phase is the
-        # simulator's 1.0 s, give or take a status probe (the WAV is written meanwhile)
-        assert speech["seconds"] > 0 and 1.0 - 0.1 <= row["performance"]["generate_seconds"] <= 1.0 + 0.6
+        # the recognizer's seconds are its own: the row's generation phase is the simulator's 1.0 s
+        # (less a status probe at most), never that plus the recognizer's time
+        assert speech["seconds"] > 0 and 1.0 - 0.1 <= row["performance"]["generate_seconds"] < 1.0 + speech["seconds"]
     cloned = run.rows()["1"]["speech"]["bleed_correlation"]
     assert cloned is not None and cloned < 0.5  # the cloned row's start is not the reference's tail
     assert run.rows()["10"]["speech"]["bleed_correlation"] is None  # a preset voice has no reference

@@ -62,6 +62,16 @@ def corrupt(wav_bytes: bytes) -> bytes:
     return bytes(head) + wav_bytes[44:1000]
 
 
+def overdriven(wav_bytes: bytes, gain: float = 1000.0) -> bytes:
+    """The same speech amplified past full scale and hard-clipped (a gain bug), so most of its
+    samples sit at +/-32767."""
+    with wave.open(io.BytesIO(wav_bytes), "rb") as wav:
+        rate = wav.getframerate()
+        samples = array("h", wav.readframes(wav.getnframes()))
+    louder = array("h", (max(-32767, min(32767, int(s * gain))) for s in samples))
+    return pcm_wav(louder, rate)
+
+
 class ReferenceAudioError(ValueError):
     pass
 

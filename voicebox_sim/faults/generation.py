@@ -48,9 +48,11 @@ async def crash_or_hang(state: SimState, model_name: str, fault: ModelFault) -> 
 
 
 def damage(wav: bytes, fault: ModelFault) -> bytes:
-    """``wav = "empty"`` or ``"corrupt"``: the finished WAV, broken."""
+    """``wav = "empty"``, ``"corrupt"`` or ``"clipped"``: the finished WAV, broken."""
     if fault.wav == "empty":
         return b""
     if fault.wav == "corrupt":
         return audio.corrupt(wav)
+    if fault.wav == "clipped":
+        return audio.overdriven(wav)
     return wav
