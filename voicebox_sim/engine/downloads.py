@@ -45,7 +45,8 @@ class Download:
 
     @property
     def progress(self) -> float:
-        return 0.0 if self.total == 0 else round(100.0 * self.current / self.total, 1)
+        # an int 0 before the size is known, as the real progress manager's first event has it
+        return 0 if self.total == 0 else round(100.0 * self.current / self.total, 1)
 
     def snapshot(self) -> dict[str, Any]:
         event: dict[str, Any] = {

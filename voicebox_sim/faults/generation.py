@@ -16,15 +16,37 @@ app_log = logging.getLogger("backend.app")
 progress_log = logging.getLogger("backend.utils.progress")
 
 
+# The exception the real server's traceback ends in for an error text it gives (contract sections
+# 4 and 10: huggingface_hub's offline errors, transformers' OSError raised from them, torch's OOM).
+HUB_OFFLINE = "huggingface_hub.errors.LocalEntryNotFoundError"
+DISK_CACHE_ONLY = (
+    "Cannot find the requested files in the disk cache and outgoing traffic has been disabled. "
+    "To enable hf.co look-ups and downloads online, set 'local_files_only' to False."
+)
+CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+GENERATION_FRAME = (
+    "Traceback (most recent call last):\n"
+    '  File "backend/services/generation.py", line 64, in run_generation\n'
+    "    await load_engine_model(engine, model_size)\n"
+)
+
+
+def traceback_text(error: str) -> str:
+    """What ``traceback.print_exc()`` prints for this error text, ending in the real exception's name."""
+    if error.startswith("An error happened while trying to locate the file"):
+        return f"{GENERATION_FRAME}{HUB_OFFLINE}: {error}\n"
+    if error.startswith("We couldn't connect to 'https://huggingface.co'"):
+        hub = '  File ".../huggingface_hub/file_download.py", line 1550, in _get_metadata_or_catch_error\n'
+        return f"Traceback (most recent call last):\n{hub}{HUB_OFFLINE}: {DISK_CACHE_ONLY}\n{CAUSE}{GENERATION_FRAME}OSError: {error}\n"
+    if "CUDA out of memory" in error:
+        return f"{GENERATION_FRAME}torch.OutOfMemoryError: {error}\n"
+    return f"{GENERATION_FRAME}RuntimeError: {error}\n"
+
+
 def fail_generation(state: SimState, gen_id: str, error: str, model_name: str, download: bool) -> None:
     """The model could not be fetched (``download``) or loaded: a traceback, and the row failed."""
     progress_log.error("Marked %s as error: %s", model_name, error)
-    write_raw_log(
-        b"Traceback (most recent call last):\n"
-        b'  File "backend/services/generation.py", line 64, in run_generation\n'
-        b"    await load_engine_model(engine, model_size)\n"
-        + f"RuntimeError: {error}\n".encode("utf-8")
-    )
+    write_raw_log(traceback_text(error).encode("utf-8"))
     if download:
         state.downloads.fail(model_name, error)
     state.store.update("generations", gen_id, status="failed", error=error)

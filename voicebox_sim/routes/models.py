@@ -61,7 +61,8 @@ def router(state: SimState) -> APIRouter:
                     entry = state.downloads.entries.get(model_name) or entry
                     if entry is not None:
                         for event in entry.events[sent:]:
-                            yield "data: " + json.dumps(event) + "\n\n"
+                            # the real progress manager writes compact JSON (contract section 4)
+                            yield "data: " + json.dumps(event, separators=(",", ":")) + "\n\n"
                             if event["status"] in ("complete", "error"):
                                 return
                         sent = len(entry.events)
