@@ -17,6 +17,7 @@ from voicebox_e2e.verdicts.leaks import LeakLimits
 from voicebox_e2e.row.spec import LANGUAGES
 from voicebox_e2e.verdicts.speech import SpeechSettings
 from voicebox_e2e.verdicts.speech_score import SpeechLimits
+from voicebox_e2e.verdicts.voice import VoiceSettings
 
 # The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
 # decided by the feature files; this list only catches typos in only/skip.
@@ -64,6 +65,7 @@ class Settings:
     stall_seconds: float = 120.0
     status_probe_seconds: float = 0.25  # read /history this often beside the 1 s status stream; 0: off
     speech: SpeechSettings = SpeechSettings()
+    voice: VoiceSettings = VoiceSettings()
     expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
@@ -145,7 +147,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "audio_min_rms", "audio_min_seconds_per_char", "audio_max_seconds_per_char", "audio_max_clipped_share",
         "audio_min_trailing_quiet", "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
         "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate", "speech_max_cer",
-        "speech_min_language_probability", "bleed_max_correlation",
+        "speech_min_language_probability", "bleed_max_correlation", "voice_check", "voice_min_similarity",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -213,6 +215,10 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
                 judged_languages=_languages(get("asr_languages", ",".join(sorted(SpeechLimits.judged_languages)))),
             ),
             max_bleed_correlation=_number("bleed_max_correlation", get("bleed_max_correlation", str(SpeechSettings.max_bleed_correlation))),
+        ),
+        voice=VoiceSettings(
+            enabled=_flag("voice_check", get("voice_check", "on")),
+            min_similarity=_number("voice_min_similarity", get("voice_min_similarity", str(VoiceSettings.min_similarity))),
         ),
         audio=AudioLimits(
             min_rms=_number("audio_min_rms", get("audio_min_rms", str(AudioLimits.min_rms))),

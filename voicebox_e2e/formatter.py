@@ -95,6 +95,7 @@ class ReportFormatter(Formatter):  # type: ignore[misc]
             profiles_created=self.finished.get("profiles_created", []),
             backend=self.finished.get("backend", {}),
             speech=self.finished.get("speech") or {},
+            voice=self.finished.get("voice") or {},
             prepare=self.finished.get("prepare"),
             results=rows,
             checks=[check_record(s) for s in self.checks if not s.skip_reason],

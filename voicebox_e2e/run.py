@@ -37,6 +37,7 @@ from voicebox_e2e.verdicts.backend import BackendCheck
 from voicebox_e2e.verdicts.base import RowContext, Verdict
 from voicebox_e2e.verdicts.leaks import LeakWatch
 from voicebox_e2e.verdicts.speech import SpeechCheck
+from voicebox_e2e.verdicts.voice import VoiceCheck
 
 
 def utc_stamp() -> str:
@@ -64,8 +65,9 @@ class SuiteRun:
         self.signals = RunSignals(echo)
         self.devices = DeviceMemory()
         self.speech = SpeechCheck(settings.speech, settings.reference_wav, read_reference_text(settings), echo)
+        self.voice = VoiceCheck(settings.voice, settings.reference_wav, echo)
         # What a finished row is worth, in the order they judge (verdicts/base.py).
-        self.verdicts: list[Verdict] = [self.backend, LeakWatch(settings.leaks), self.speech]
+        self.verdicts: list[Verdict] = [self.backend, LeakWatch(settings.leaks), self.speech, self.voice]
         self.previous = PreviousRun(settings.previous)
         self.rows_reported: set[str] = set()
         self.last_exchanges: list[Exchange] = []
@@ -189,5 +191,6 @@ class SuiteRun:
             "profiles_created": [] if self.server.session is None else self.server.session.profiles.created,
             "backend": self.backend.to_json(),
             "speech": self.speech.describe(),
+            "voice": self.voice.describe(),
             "prepare": self.preparing.to_json(),
         })

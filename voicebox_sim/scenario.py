@@ -48,6 +48,10 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     speech = "babble"              # "babble" | "wrong_language" | "truncated" | "reference_tail" | "cut_off" |
                                    # "reference_words": the WAV is speech, but not the right words
                                    # (see voicebox_sim/engine/speech.py)
+    voice = "other"                # a cloned profile speaks in another speaker's voice (the Kokoro
+                                   # voice farthest from its reference's)
+    language = "it"                # the model speaks another language: that language's fox sentence
+                                   # (en, es, fr, hi, it, pt or zh)
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from voicebox_sim.engine.catalogue import MODELS_BY_NAME, TTS_MODEL_NAMES
-from voicebox_sim.engine.speech import SPEECH_FAULTS
+from voicebox_sim.engine.speech import SPEECH_FAULTS, fox_recordings
 
 SCENARIO_ENV = "VOICEBOX_SIM_SCENARIO"
 
@@ -82,6 +86,8 @@ class ModelFault:
     rtf: Optional[float] = None
     download_stall_at: Optional[float] = None
     speech: Optional[str] = None
+    voice: Optional[str] = None
+    language: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,10 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
             raise ScenarioError(f"{source}: wav must be one of {sorted(_WAV_FAULTS)}, not {fault.wav!r}.")
         if fault.speech is not None and fault.speech not in SPEECH_FAULTS:
             raise ScenarioError(f"{source}: speech must be one of {list(SPEECH_FAULTS)}, not {fault.speech!r}.")
+        if fault.voice is not None and fault.voice != "other":
+            raise ScenarioError(f"{source}: voice must be \"other\", not {fault.voice!r}.")
+        if fault.language is not None and fault.language not in fox_recordings():
+            raise ScenarioError(f"{source}: language must be one of {sorted(fox_recordings())}, not {fault.language!r}.")
         if fault.sse is not None and fault.sse not in _SSE_FAULTS:
             raise ScenarioError(f"{source}: sse must be one of {sorted(_SSE_FAULTS)}, not {fault.sse!r}.")
         faults[name] = fault

@@ -14,6 +14,7 @@ from voicebox_e2e.reports.performance import performance_text
 from voicebox_e2e.server.redaction import redact
 from voicebox_e2e.row.result import RowResult
 from voicebox_e2e.reports.speech import speech_text
+from voicebox_e2e.reports.voice import voice_text
 
 
 def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optional[dict[str, Any]] = None) -> None:
@@ -34,6 +35,8 @@ def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optio
         allure.attach(wav, name="audio.wav", attachment_type="audio/wav", extension="wav")
     if result.speech is not None:
         allure.attach(speech_text(result.speech.to_json()), name="heard (speech check)", attachment_type=allure.attachment_type.TEXT)
+    if result.voice is not None:
+        allure.attach(voice_text(result.voice.to_json()), name="whose voice (voice check)", attachment_type=allure.attachment_type.TEXT)
     if result.server_log_tail:
         allure.attach(redact(result.server_log_tail), name="server log tail", attachment_type=allure.attachment_type.TEXT)
 

@@ -13,6 +13,7 @@ from voicebox_e2e.reports.rows import STATUS_WORDS, cause_counts, engine_order, 
 from voicebox_e2e.reports.run_report import RunReport
 from voicebox_e2e.row.result import FAILED, NOT_RUN, PASSED, TIMEOUT
 from voicebox_e2e.reports.speech import speech_banner, speech_line, speech_table
+from voicebox_e2e.reports.voice import voice_banner, voice_line, voice_table
 from voicebox_e2e.verdicts.causes import BY_KEY
 
 
@@ -36,6 +37,7 @@ def markdown(report: RunReport) -> str:
     if problem:
         lines += [f"> **Wrong backend:** {table_cell(problem, 400)}", ""]
     lines += speech_banner(report.speech)
+    lines += voice_banner(report.voice, report.results)
     lines += [
         f"- Target: {report.target} — `{report.binary}` ({report.binary_version})",
         f"- Binary size: {report.binary_size_mb if report.binary_size_mb is not None else 'n/a'} MB",
@@ -47,6 +49,8 @@ def markdown(report: RunReport) -> str:
         lines.append(f"- Prepare: {prepare_line(report.prepare)}")
     if report.speech.get("rows_checked"):
         lines.append(f"- Speech: {speech_line(report.speech, report.results)}")
+    if report.voice.get("rows_checked"):
+        lines.append(f"- Voice: {voice_line(report.voice)}")
     counts = report.counts()
     lines += [f"- Result: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[TIMEOUT]} timed out, {counts[NOT_RUN]} not run"]
     by_cause = cause_counts(report.results)
@@ -66,6 +70,9 @@ def markdown(report: RunReport) -> str:
     heard = speech_table(report.results)
     if heard:
         lines += ["", "## Speech", "", "What the speech recognizer heard in each WAV, against the sentence asked for.", ""] + heard
+    voices = voice_table(report.results)
+    if voices:
+        lines += ["", "## Voice", "", "Each cloned row's speaker similarity to the reference recording (cosine of d-vectors).", ""] + voices
     warnings = row_warnings(report.results)
     if warnings:
         lines += ["", "## Warnings", ""] + warnings

@@ -22,6 +22,7 @@ from typing import Any, Optional, Sequence
 from voicebox_e2e.reports.cells import table_cell
 from voicebox_e2e.reports.rows import STATUS_WORDS, fenced, matrix_order
 from voicebox_e2e.reports.speech import judged_and_not
+from voicebox_e2e.reports.voice import voice_cell, voice_said
 
 
 class MergeError(ValueError):
@@ -68,6 +69,8 @@ def figures(row: dict[str, Any]) -> str:
     if speech.get("checked") and speech.get("error_rate") is not None:
         judged = "" if speech.get("words_judged") else " (not judged)"
         parts.append(f"{str(speech.get('metric')).upper()} {speech['error_rate']:.2f}{judged}")
+    if voice_cell(row):
+        parts.append(voice_cell(row))
     return f" · {', '.join(parts)}" if parts else ""
 
 
@@ -102,6 +105,7 @@ def combined_markdown(runs: list[Run]) -> str:
             + (f"; causes: {table_cell(', '.join(f'{k} {n}' for k, n in by_cause.items()))}" if by_cause else "")
             + (f"; backend {table_cell(backend.get('backend_variant'))} on {table_cell(backend.get('gpu_type') or 'CPU')}" if backend else "")
             + speech_said(run.report.get("speech") or {}, run.report.get("results") or [])
+            + voice_said(run.report.get("voice") or {}, run.report.get("results") or [])
         )
     header = "| # | Engine | Size | Lang | " + " | ".join(table_cell(run.column) for run in runs) + " |"
     lines += ["", header, "|" + "---|" * (4 + len(runs))]

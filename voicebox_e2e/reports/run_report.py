@@ -36,6 +36,7 @@ class RunReport:
     backend: dict[str, Any] = field(default_factory=dict)
     prepare: Optional[dict[str, Any]] = None  # the prepare phase's downloads, when it fetched any
     speech: dict[str, Any] = field(default_factory=dict)  # the speech check (speech_check.describe)
+    voice: dict[str, Any] = field(default_factory=dict)  # the voice check (voice.describe)
 
     @property
     def simulated(self) -> bool:
@@ -70,6 +71,7 @@ class RunReport:
             "backend": self.backend,
             "prepare": self.prepare,
             "speech": self.speech,
+            "voice": self.voice,
             "server": self.server,
             "profiles_created": self.profiles_created,
             "results": self.results,

@@ -9,6 +9,7 @@ from voicebox_e2e.figures.performance import Performance
 from voicebox_e2e.row.spec import RowSpec
 from voicebox_e2e.server.redaction import redact
 from voicebox_e2e.verdicts import causes
+from voicebox_e2e.verdicts.speaker import VoiceMatch
 from voicebox_e2e.verdicts.speech_score import Speech
 
 PASSED, FAILED, TIMEOUT, NOT_RUN = "passed", "failed", "timeout", "not_run"
@@ -45,6 +46,7 @@ class RowResult:
     performance: Performance = field(default_factory=Performance)
     warnings: list[str] = field(default_factory=list)  # e.g. memory growth under the failure limit
     speech: Optional[Speech] = None  # what the recognizer heard (speech_check), once checked
+    voice: Optional[VoiceMatch] = None  # cloned rows: whose voice it is (voice.py), once checked
     failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
 
     @property

