@@ -30,10 +30,12 @@ def test_prepare_parallel_limits_the_downloads_at_once(tmp_path: Path) -> None:
 
 
 def test_slower_and_heavier_factors_decide_what_counts_as_a_change(tmp_path: Path) -> None:
-    before = run_suite(tmp_path / "before", *KOKORO, scenario="generate_seconds = 0.1\n")
+    # a second of generating: long enough for the status probe to time it
+    before = run_suite(tmp_path / "before", *KOKORO, scenario="generate_seconds = 1.0\n")
+    assert before.rows()["10"]["performance"]["generate_seconds"] is not None
     previous = next(before.output_dir.glob("e2e-*.json"))
-    # 2.5 s instead of 0.1 s generating, 300 MB more resident: slower and heavier by the defaults
-    worse = "generate_seconds = 0.1\n[models.kokoro]\nslow_seconds = 2.5\nmemory_mb = 300\n"
+    # 4 s instead of 1 s generating, 300 MB more resident: slower and heavier by the defaults
+    worse = "generate_seconds = 1.0\n[models.kokoro]\nslow_seconds = 4\nmemory_mb = 300\n"
 
     def flagged(*settings: str) -> tuple[bool, bool]:
         run = run_suite(tmp_path / "-".join(settings or ("defaults",)), *KOKORO, "-D", f"previous={previous}", *settings, scenario=worse)
@@ -116,7 +118,7 @@ def test_reference_text_is_the_transcript_sent_with_the_sample(tmp_path: Path) -
     transcript = "Green apples grow near the old stone house."
     run = run_suite(tmp_path, "-D", "only=luxtts", *SPEECH, "-D", f"reference_text={transcript}", scenario="[models.luxtts]\nspeech = \"reference_words\"\n")
     error = run.rows()["5"]["error"]
-    assert "it starts with the reference recording's last words, '" in error and "stone house" in error, error
+    assert "it starts with the reference recording's last words, '" in error and "old stone" in error, error
 
 
 def test_simulator_true_ignores_a_configured_binary(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Voicebox users report endings cut off: the last word said with "no air" (issue 597), the final
 syllable chopped and static (issue 614). Real model outputs end in quiet: the Kokoro-82M recording
-in tests/data has 0.6 s of it after its last word, and the project's reference recording 0.33 s.
+in tests/data has 0.6 s of it after its last word, and the project's reference recording (Kokoro's bf_emma) 0.74 s.
 The same recordings cut inside a word end loud: their last 20 ms sit at 0.55-1.9 times the speech's
 typical level. A WAV whose speech runs to its last frames gets a warning on its row (the words may
 all be there, so it is not failed): a person should listen to its end.
