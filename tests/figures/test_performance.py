@@ -4,15 +4,19 @@ against the previous run. Each test runs behave against the simulator as QA woul
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 import pytest
 
 from conftest import gpu_named_simulator, run_suite
+from voicebox_sim.engine.speech import RECORDINGS
 from voicebox_e2e.verdicts.leaks import LeakLimits, LeakWatch
 
 KOKORO = ("-D", "only=kokoro")
-FOX_SECONDS = 3.6  # the simulator's speech length for the fox sentence
+# the real 0.5.0 server's kokoro af_heart recording of the fox sentence, which the simulator serves
+with wave.open(str(RECORDINGS / "en-af_heart-fox.wav"), "rb") as _fox:
+    FOX_SECONDS = _fox.getnframes() / _fox.getframerate()
 
 
 @pytest.mark.suite

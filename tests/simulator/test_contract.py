@@ -17,6 +17,7 @@ from typing import Any, Callable
 import pytest
 import requests
 
+from voicebox_sim.engine.speech import RECORDINGS
 from conftest import ROOT, gpu_named_simulator
 
 CONTRACT = ROOT / "tests" / "contract"
@@ -264,12 +265,14 @@ def test_a_completed_generation_serves_a_real_wav(simulator: Callable[..., Any])
     profile = sim.http.post(sim.url + "/profiles", json={"name": "K", "voice_type": "preset", "preset_engine": "kokoro", "preset_voice_id": "af_heart"}).json()
     gen = sim.http.post(sim.url + "/generate", json={"profile_id": profile["id"], "text": "The quick brown fox jumps over the lazy dog.", "engine": "kokoro", "seed": 42}).json()
     _, _, chunks = raw_get(sim.port, f"/generate/{gen['id']}/status")
-    assert json.loads(chunks[-2][6:]) == {"id": gen["id"], "status": "completed", "duration": 3.6, "error": None, "source": "manual"}
+    # the real 0.5.0 server's own bytes for this request (its recording, contract section 10)
+    real = (RECORDINGS / "en-af_heart-fox.wav").read_bytes()
+    assert json.loads(chunks[-2][6:]) == {"id": gen["id"], "status": "completed", "duration": 3.25, "error": None, "source": "manual"}
     audio = sim.http.get(f"{sim.url}/audio/{gen['id']}")
     assert audio.headers["content-type"] == "audio/x-wav"
     assert audio.headers["content-disposition"] == f'attachment; filename="generation_{gen["id"]}.wav"'
     assert audio.headers["accept-ranges"] == "bytes" and "etag" in audio.headers and "last-modified" in audio.headers
-    assert len(audio.content) == 172844 and audio.content[:4] == b"RIFF"
+    assert audio.content == real and len(real) == 156044
     assert sim.http.get(f"{sim.url}/history/{gen['id']}").json()["audio_path"] == f"generations/{gen['id']}.wav"
 
 

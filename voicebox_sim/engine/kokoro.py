@@ -102,6 +102,17 @@ def say(text: str, language: str, voice: str) -> "Optional[array[int]]":
     return array("h", done.stdout)
 
 
+def blend(voice: str) -> list[tuple[str, float, float]]:
+    """``"bf_emma"`` or a weighted blend of voices' style vectors, each weight given for the
+    sound and the prosody halves: ``"bf_emma:0.8/0.3+hf_alpha:0.2/0.7"`` (one weight: both)."""
+    found = []
+    for part in voice.split("+"):
+        name, _, weights = part.partition(":")
+        timbre, _, prosody = (weights or "1").partition("/")
+        found.append((name, float(timbre), float(prosody or timbre)))
+    return found
+
+
 def phonemes(text: str, language: str, engine: Any) -> str:
     if language == "zh":
         import jieba
@@ -125,7 +136,11 @@ def main() -> int:
     if not no_voices.is_file():
         np.savez(no_voices)
     engine = Kokoro.from_session(session, str(no_voices))
-    voice = np.fromfile(voices_dir() / f"{request['voice']}.bin", dtype="<f4").reshape(510, 1, 256)
+    voice = np.zeros((510, 1, 256), dtype=np.float32)
+    for name, timbre, prosody in blend(str(request["voice"])):
+        pack = np.fromfile(voices_dir() / f"{name}.bin", dtype="<f4").reshape(510, 1, 256)
+        voice[:, :, :128] += timbre * pack[:, :, :128]  # the decoder's half: how the voice sounds
+        voice[:, :, 128:] += prosody * pack[:, :, 128:]  # the predictor's half: timing and pitch
     spoken = phonemes(str(request["text"]), str(request["language"]), engine)
     audio, rate = engine.create(spoken, voice=voice, is_phonemes=True, trim=False)
     assert rate == SAMPLE_RATE

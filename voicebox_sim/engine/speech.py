@@ -1,8 +1,12 @@
 """Real, intelligible speech for completed generations, 24 kHz mono 16-bit like the real server:
-the real Voicebox 0.5.0 kokoro outputs in ``recordings/`` where a generation asks for one of their
-sentences in its language (neural speech), else eSpeak NG (through the package index's
-``espeakng-loader``, driven with ctypes) reading the requested text in the requested language,
-deterministic for a seed (the seed sets eSpeak NG's pitch).
+- a preset profile asking for a sentence the real Voicebox 0.5.0 kokoro engine was recorded
+  saying (``recordings/``): that recording, as the real server returned it;
+- else Kokoro-82M's real neural voices (``kokoro.py``): a cloned profile in the voice nearest its
+  reference, in every language (``voices.py``); a preset profile in its Kokoro voice, or Kokoro's
+  voice of the language;
+- else (a language Kokoro has no voice of, or no Kokoro here) eSpeak NG (through the package
+  index's ``espeakng-loader``, driven with ctypes) reading the requested text in the requested
+  language, deterministic for a seed (the seed sets eSpeak NG's pitch).
 
 The per-model ``speech`` faults produce what Voicebox users reported: ``babble`` (speech-like,
 not the words), ``wrong_language`` (the English pipeline used for another language; German
@@ -10,8 +14,9 @@ for an English row), ``truncated`` (the sentence's last words missing) and ``ref
 (the end of the reference recording pasted in front of the output), ``reference_words`` (its
 transcript's last words spoken again before the sentence, as Voicebox issues 383 and 604 describe
 the Qwen engine doing), ``cut_off`` (the last word chopped inside a sound and static after it, as
-Voicebox issues 597 and 614 describe). Every other WAV ends in 0.3 s of quiet, as real
-outputs do. Without eSpeak NG the simulator falls back to a voiced buzz of the sentence's length.
+Voicebox issues 597 and 614 describe). Made speech ends in 0.3 s of quiet, as real outputs do
+(eSpeak NG stops on its last sound). Without eSpeak NG the simulator falls back to a voiced buzz
+of the sentence's length.
 """
 
 from __future__ import annotations
@@ -220,32 +225,38 @@ def fox_recordings() -> dict[str, tuple[Path, str]]:
     return {language: (path, text) for (language, text), path in recordings().items() if path.name.endswith("-fox.wav")}
 
 
-def recorded(text: str, language: str) -> "Optional[array[int]]":
-    """The real recording of ``text`` in ``language``, without its last quiet (``speak`` adds
-    the same quiet to every WAV), or None where there is none."""
+def recorded(text: str, language: str, trimmed: bool = False) -> "Optional[array[int]]":
+    """The real recording of ``text`` in ``language`` as the real server returned it (``trimmed``:
+    without its last quiet, as ``say`` gives it to the faults that end it otherwise), or None
+    where there is none."""
     path = recordings().get((language, text.strip()))
     if path is None:
         return None
     with wave.open(str(path), "rb") as wav:
         samples = array("h", wav.readframes(wav.getnframes()))
     end = len(samples)
-    while end > 0 and abs(samples[end - 1]) < QUIET:
+    while trimmed and end > 0 and abs(samples[end - 1]) < QUIET:
         end -= 1
     return samples[:end]
 
 
 def say(text: str, language: str, pitch: int) -> "Optional[array[int]]":
     """Real speech where a recording of the sentence exists, else eSpeak NG's."""
-    return recorded(text, language) or synthesize(READINGS.get(text.strip(), text), language, pitch)
+    return recorded(text, language, trimmed=True) or synthesize(READINGS.get(text.strip(), text), language, pitch)
 
 
-def cloned_voice(reference: Optional[Reference], voice: Optional[str] = None) -> Optional[str]:
-    """The Kokoro voice a cloned profile speaks in: the one nearest its reference (``voice =
-    "other"``: the farthest). None for a preset profile, or where Kokoro cannot speak here."""
-    if reference is None or kokoro.available() is not None or not reference.wav.is_file():
+def kokoro_voice(reference: Optional[Reference], language: str, voice: Optional[str] = None, preset: Optional[str] = None) -> Optional[str]:
+    """The Kokoro voice a generation speaks in (``voices.py``): a cloned profile's, derived from its
+    reference (``voice = "other"``: another speaker's); a preset profile's, where Kokoro has a voice
+    of the language. None where Kokoro cannot speak here (eSpeak NG speaks instead)."""
+    if kokoro.available() is not None:
+        return None
+    if reference is None:
+        return voices.preset(preset, language)
+    if not reference.wav.is_file():
         return None
     try:
-        return voices.farthest(reference.wav) if voice == "other" else voices.nearest(reference.wav)
+        return voices.clone(reference.wav, language, other=voice == "other")
     except Exception as exc:  # no embedder, or a reference it cannot read: eSpeak NG speaks
         print(f"The cloned voice could not be chosen ({exc.__class__.__name__}: {exc}); eSpeak NG speaks.", file=sys.stderr)
         return None
@@ -253,16 +264,18 @@ def cloned_voice(reference: Optional[Reference], voice: Optional[str] = None) ->
 
 def speak(
     text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Reference] = None,
-    voice: Optional[str] = None, spoken_language: Optional[str] = None,
+    voice: Optional[str] = None, spoken_language: Optional[str] = None, preset: Optional[str] = None,
 ) -> "Optional[array[int]]":
-    """The generation's speech at 24 kHz (None when eSpeak NG is not available).
+    """The generation's speech at 24 kHz (None when neither Kokoro nor eSpeak NG can speak here).
 
-    A cloned profile speaks in its Kokoro voice (``cloned_voice``); ``spoken_language``: the fox
-    sentence of that language instead of the text (the model spoke another language)."""
+    A real recording of the sentence where a preset profile asks for one, as the real server
+    returned it; else Kokoro in the profile's voice (``kokoro_voice``), else eSpeak NG.
+    ``spoken_language``: the fox sentence of that language instead of the text (the model spoke
+    another language)."""
     if spoken_language is not None and spoken_language != language:
         language, text = spoken_language, fox_recordings()[spoken_language][1]
     pitch = 35 + (seed or 0) % 30
-    speaker = cloned_voice(reference, voice)
+    speaker = kokoro_voice(reference, language, voice, preset)
 
     def make(words: str, lang: str) -> "Optional[array[int]]":
         words = READINGS.get(words.strip(), words)
@@ -273,7 +286,7 @@ def speak(
         speech = make(babble(READINGS.get(text.strip(), text), seed), language)
     elif fault == "wrong_language":  # the English pipeline for another language; German for English
         if language != "en":
-            speech = make(ENGLISH_FOX, "en") if speaker is not None else say(ENGLISH_FOX, "en", pitch)
+            speech = say(ENGLISH_FOX, "en", pitch) if reference is None else make(ENGLISH_FOX, "en")
         else:
             speech = make(GERMAN_FOX, "de")
     elif fault == "truncated":
@@ -281,7 +294,10 @@ def speak(
     elif fault == "reference_words" and reference is not None:  # the model speaks them again
         speech = make(f"{last_words(reference.text)} {READINGS.get(text.strip(), text)}", language)
     else:
-        speech = make(text, language) if speaker is not None else say(text, language, pitch)
+        real = recorded(text, language) if reference is None and fault is None else None
+        if real is not None:  # what the real server returned, sample for sample
+            return real
+        speech = make(text, language)
     if speech is None:
         return None
     if fault == "cut_off":
@@ -291,11 +307,7 @@ def speak(
     return speech + array("h", bytes(2 * int(TAIL_SECONDS * SAMPLE_RATE)))
 
 
-def wav_bytes(samples: "array[int]", seconds: float = 0.0) -> bytes:
-    """A WAV of the samples, padded with silence to at least ``seconds``."""
-    missing = int(seconds * SAMPLE_RATE) - len(samples)
-    if missing > 0:
-        samples = samples + array("h", bytes(2 * missing))
+def wav_bytes(samples: "array[int]") -> bytes:
     return pcm_wav(samples)
 
 

@@ -15,7 +15,7 @@ import json
 import sys
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -45,12 +45,45 @@ def ranked(reference: Path) -> list[tuple[float, str]]:
     return _ranked(reference, stat.st_size, stat.st_mtime_ns)
 
 
-def nearest(reference: Path) -> str:
-    return ranked(reference)[0][1]
+# A Kokoro voice id's first letter is its language (a/b: American/British English).
+LANGUAGES = {"a": "en", "b": "en", "e": "es", "f": "fr", "h": "hi", "i": "it", "j": "ja", "p": "pt", "z": "zh"}
+# A clone in another language than its voice's: the voice's sound (80 %) with the prosody (80 %) of
+# a native voice, as a cloning model keeps the speaker and speaks the language. Kokoro reads
+# foreign phonemes with its own language's timing, which the recognizer hears as that language.
+SOUND, PROSODY = 0.8, 0.2
 
 
-def farthest(reference: Path) -> str:
-    return ranked(reference)[-1][1]
+def language_of(voice: str) -> str:
+    return LANGUAGES.get(voice[:1], "")
+
+
+def speaking(voice: str, language: str, by_nearness: list[tuple[float, str]]) -> str:
+    """``voice`` speaking ``language``: itself in its own language, else blended with the voice of
+    that language nearest the reference (for a language Kokoro has no voice of, the nearest
+    voice that is not English)."""
+    if language_of(voice) == language:
+        return voice
+    natives = [name for _, name in by_nearness if language_of(name) == language] or [
+        name for _, name in by_nearness if language_of(name) not in ("en", "")
+    ]
+    if not natives:
+        return voice
+    return f"{voice}:{SOUND}/{PROSODY}+{natives[0]}:{1 - SOUND:.1f}/{1 - PROSODY:.1f}"
+
+
+def clone(reference: Path, language: str, other: bool = False) -> str:
+    """The voice a cloned profile speaks ``language`` in: the nearest to its reference (``other``:
+    the farthest), as a Kokoro voice spec (``kokoro.blend``)."""
+    by_nearness = ranked(reference)
+    return speaking(by_nearness[-1 if other else 0][1], language, by_nearness)
+
+
+def preset(voice_id: Optional[str], language: str) -> Optional[str]:
+    """The Kokoro voice a preset profile speaks ``language`` in: its own where it is a Kokoro
+    voice of that language, else Kokoro's first voice of the language; None where Kokoro has none."""
+    if voice_id in table() and language_of(voice_id) == language:
+        return voice_id
+    return next((name for name in sorted(table()) if language_of(name) == language), None)
 
 
 def main() -> int:

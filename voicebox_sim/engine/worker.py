@@ -22,6 +22,11 @@ def reference_of(state: SimState, profile_id: str) -> Optional[speech.Reference]
     return None if sample is None else speech.Reference(state.data_dir / sample["audio_path"], str(sample.get("reference_text") or ""))
 
 
+def preset_voice_of(state: SimState, profile_id: str) -> Optional[str]:
+    profile = state.store.get("profiles", profile_id)
+    return None if profile is None else profile.get("preset_voice_id")
+
+
 async def run_generation(state: SimState, gen_id: str) -> None:
     row = state.store.get("generations", gen_id)
     if row is None:
@@ -59,22 +64,27 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             return
         state.store.update("generations", gen_id, status="generating")
         await faults.crash_or_hang(state, model_name, fault)
-        seconds = audio.speech_duration(row["text"])
         # The speech is synthesised during the model's simulated time, not after it, so a
-        # generation takes the time it was told to (or the synthesis's, if that is longer).
+        # generation takes the time it was told to (or the synthesis's, if that is longer); an
+        # ``rtf`` is held against the length of the speech made.
+        began = asyncio.get_running_loop().time()
         speaking = None if fault.wav == "silent" else asyncio.ensure_future(asyncio.to_thread(
             speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"]),
-            fault.voice, fault.language,
+            fault.voice, fault.language, preset_voice_of(state, row["profile_id"]),
         ))
         leaking = asyncio.ensure_future(asyncio.to_thread(resident, fault.leak_mb_per_generation))
-        await asyncio.sleep(fault.slow_seconds or (seconds * fault.rtf if fault.rtf is not None else state.scenario.generate_seconds))
-        state.memory.generated(await leaking)
+        if fault.rtf is None:
+            await asyncio.sleep(fault.slow_seconds or state.scenario.generate_seconds)
         spoken = None if speaking is None else await speaking
         if spoken is None:  # silence asked for, or no eSpeak NG here: the voiced buzz of the text's length
             wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
-        else:
-            wav = speech.wav_bytes(spoken, seconds)
-            seconds = max(seconds, round(len(spoken) / audio.SAMPLE_RATE, 3))
+            seconds = audio.speech_duration(row["text"])
+        else:  # the speech as made, as long as it is (the real server pads nothing)
+            wav = speech.wav_bytes(spoken)
+            seconds = round(len(spoken) / audio.SAMPLE_RATE, 3)
+        if fault.rtf is not None:
+            await asyncio.sleep(max(0.0, seconds * fault.rtf - (asyncio.get_running_loop().time() - began)))
+        state.memory.generated(await leaking)
         wav = faults.damage(wav, fault)
         relative = f"generations/{gen_id}.wav"
         (state.data_dir / relative).write_bytes(wav)
