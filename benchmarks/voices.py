@@ -53,23 +53,27 @@ def main() -> None:
     print("|---" * (len(names) + 1) + "|")
     for a in names:
         print(f"| {a} | " + " | ".join(f"{similarity(vectors[a], vectors[b]):.2f}" for b in names) + " |")
-    others = [similarity(vectors[a], vectors[b]) for a, b in itertools.combinations(names, 2) if a.split("-")[1] != b.split("-")[1]]
-    print(f"\ndifferent voices: {min(others):.2f}-{max(others):.2f} (limit {VoiceSettings.min_similarity})")
+    others = sorted(similarity(vectors[a], vectors[b]) for a, b in itertools.combinations(names, 2) if a.split("-")[1] != b.split("-")[1])
+    print(f"\ndifferent voices: {others[0]:.2f}-{others[-1]:.2f}, next highest {others[-2]:.2f} (limit {VoiceSettings.min_similarity})")
+    table = voices.table()
+    everyone = sorted(float(table[a] @ table[b]) for a, b in itertools.combinations(sorted(table), 2))
+    over = sum(1 for score in everyone if score >= VoiceSettings.min_similarity)
+    print(f"all {len(everyone)} pairs of Kokoro's {len(table)} voices: median {everyone[len(everyone) // 2]:.2f}, {over} at or over the limit")
 
     if kokoro.available() is None:
         reference = embedder.embed(REFERENCE)
-        voice = voices.nearest(REFERENCE)
-        print(f"\nthe reference recording's nearest Kokoro voice: {voice}; the 'other' fault's: {voices.farthest(REFERENCE)}")
-        print("| lang | similarity to the reference | synthesis s |")
-        print("|---|---|---|")
+        print(f"\nthe reference recording's nearest Kokoro voice: {voices.clone(REFERENCE, 'en')}; the 'other' fault's: {voices.clone(REFERENCE, 'en', other=True)}")
+        print("| lang | the clone's voice | similarity to the reference | synthesis s (0: cached) |")
+        print("|---|---|---|---|")
         with tempfile.TemporaryDirectory() as work:
             for language, (_, text) in speech.fox_recordings().items():
+                voice = voices.clone(REFERENCE, language)
                 began = time.monotonic()
                 samples = kokoro.say(speech.READINGS.get(text, text), language, voice)
                 spent = time.monotonic() - began
                 if samples is not None:
                     score = similarity(reference, embedder.embed(write(Path(work) / f"{language}.wav", samples)))
-                    print(f"| {language} | {score:.2f} | {spent:.1f} |")
+                    print(f"| {language} | {voice} | {score:.2f} | {spent:.1f} |")
     else:
         print(f"\nKokoro is not available here: {kokoro.available()}")
 
