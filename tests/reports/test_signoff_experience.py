@@ -232,7 +232,7 @@ def open_at(browser: Any, index: Path, marker: str, console: list[str], requests
     raise AssertionError("unreachable")
 
 
-def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
+def open_report(index: Path, screenshot: Path, listen: str) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     seen: dict[str, Any] = {"console": [], "requests": []}
@@ -245,7 +245,7 @@ def open_report(index: Path, screenshot: Path) -> dict[str, Any]:
             seen["front"] = page.inner_text("body")
             shown(page, "Row 1: qwen 1.7B speaks with a cloned voice").click()
             shown(page, "When qwen 1.7B (model qwen-tts-1.7B)").click()
-            shown(page, "listen (3.6 s, 24000 Hz)").click()
+            shown(page, listen).click()
             page.wait_for_function("() => [...document.querySelectorAll('iframe')].length > 0")
             seen["audio"] = wait_for(lambda: audio_in_frames(page), 10, "the audio player")
             page.screenshot(path=str(screenshot))
@@ -280,14 +280,15 @@ def test_the_html_report_shows_every_row_the_categories_the_logs_playable_audio_
     index = generate(faulty.output_dir, history=history)
     assert index.stat().st_size > 100_000 and len(history.read_text().splitlines()) == 2
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    seen = open_report(index, ARTIFACTS / "allure-report.png")
+    first = faulty.rows()["1"]  # row 1's player, named by its WAV's length as the report has it
+    seen = open_report(index, ARTIFACTS / "allure-report.png", f"listen ({first['audio_duration']} s, {first['sample_rate']} Hz)")
     assert seen["requests"] == [], f"the report reached out to the network: {seen['requests']}"  # no analytics
     rows = {line for line in seen["front"].splitlines() if line.startswith("Row ")}
     assert len(rows) == 10, rows
     assert "simulator (SIMULATED, not a sign-off)" in seen["front"] and "Failed\n3" in seen["front"]
     assert seen["audio"]["src"] == "data:audio/wav;base64," and seen["audio"]["ready"] >= 1
-    assert seen["audio"]["duration"] == pytest.approx(3.6, abs=0.01)
-    assert "3.6 s · 24000 Hz · 1 channel(s)" in seen["audio"]["facts"]
+    assert seen["audio"]["duration"] == pytest.approx(first["audio_duration"], abs=0.01)
+    assert f"{first['audio_duration']} s · 24000 Hz · 1 channel(s)" in seen["audio"]["facts"]
     assert "Out of memory" in seen["category_page"] and "Server crash" in seen["category_page"] and "Bad audio" in seen["category_page"]
     assert "CUDA out of memory. Tried to allocate 2.00 GiB" in seen["failed_row"]
     assert "Marked kokoro as error" in seen["failed_row"], "the failed row's server log tail is in the report"

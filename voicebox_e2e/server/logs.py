@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import threading
+import time
 from pathlib import Path
 from typing import IO
 
@@ -99,6 +100,13 @@ class LogCapture:
         with self._lock:
             count = max(0, min(self.lines_seen - mark, len(self._ring)))
             return list(self._ring)[len(self._ring) - count:]
+
+    def drained(self, timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until the pipes are read to their end: True if they are."""
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._threads)
 
     def close(self, timeout: float = 5.0) -> None:
         for thread in self._threads:

@@ -130,7 +130,14 @@ class ServerProcess:
             return None
 
     def log_tail(self, lines: int = 100) -> str:
-        return "\n".join(self.logs.tail(lines))
+        return "\n".join(self.settled_logs().tail(lines))
+
+    def settled_logs(self) -> LogCapture:
+        """The logs; once the server has exited, with its last lines read from the pipes first
+        (a crash's own last words are the evidence)."""
+        if self.proc.poll() is not None:
+            self.logs.drained(2.0)
+        return self.logs
 
     def wait_healthy(self, timeout: float, session: requests.Session) -> float:
         """Poll GET /health until status == "healthy"; seconds taken.

@@ -105,7 +105,7 @@ class Session:
         """What the server printed since ``log_mark`` (all it holds if it was relaunched since)."""
         if self.server is None:
             return []
-        logs = self.server.logs
+        logs = self.server.settled_logs()
         return logs.since(mark if mark <= logs.lines_seen else 0)
 
     # -- lifecycle -----------------------------------------------------------------------------
