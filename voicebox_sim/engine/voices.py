@@ -110,7 +110,9 @@ def main() -> int:
             found[name] = [round(float(x), 5) for x in embedder.embed(path)]
             print(name, file=sys.stderr)
     document = {"sentence": TABLE_SENTENCE, "model": "kokoro-v1.0 int8 ONNX, npm kokoro-js 1.2.1 voices", "voices": found}
-    TABLE.write_text(json.dumps(document, indent=0) + "\n", encoding="utf-8")
+    rows = [f"    {json.dumps(name)}: {json.dumps(found[name])}" for name in sorted(found)]  # a voice a line
+    head = f'{{\n  "sentence": {json.dumps(TABLE_SENTENCE)},\n  "model": {json.dumps(document["model"])},\n  "voices": {{\n'
+    TABLE.write_text(head + ",\n".join(rows) + "\n  }\n}\n", encoding="utf-8")
     return 0
 
 
