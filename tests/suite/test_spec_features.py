@@ -86,15 +86,22 @@ def contract_languages() -> dict[str, set[str]]:
     return table
 
 
-def test_multilingual_rows_cover_every_language_of_every_engine(tmp_path: Path) -> None:
-    # with the speech and voice checks on, as the release run has them: every clean row passes
-    run = run_suite(tmp_path, "-D", "asr=on", tags="@multilingual", scenario="")
-    assert run.code == 0 and all(r["status"] == "passed" for r in run.rows().values()), [(r["row"], r["error"]) for r in run.rows().values() if r["error"]]
+def test_every_language_of_the_release_run_passes_the_speech_and_voice_checks(tmp_path: Path) -> None:
+    # one row per language beyond the kokoro rows' (their own test hears those): TADA's nine
+    # cloned languages, Chatterbox's ko, he, ru, el and hi, and the preset rows in ja, ko, de, ru
+    rows = ("--name", r"^Row M(12|13|14|16|18|19|2[0-7]|29|30|31|33):")
+    run = run_suite(tmp_path, "-D", "asr=on", *rows, tags="@multilingual", scenario="", timeout=600)
+    assert len(run.rows()) == 18 and {r["language"] for r in run.rows().values()} >= {"ar", "zh", "de", "es", "fr", "it", "ja", "pl", "pt", "ko", "he", "ru", "el", "hi"}
+    assert all(r["status"] == "passed" for r in run.rows().values()), [(r["row"], r["error"]) for r in run.rows().values() if r["error"]]
     for row in run.rows().values():
         assert row["speech"]["checked"] and row["speech"]["words_judged"] is (row["language"] in JUDGED), row
-        cloned = row["engine"] in ("qwen", "chatterbox", "tada")
-        assert (row["voice"] or {}).get("checked", False) is cloned, row
-    assert "words judged in: ar" not in run.markdown and "(words judged in: es, fr, hi, it, pt, zh;" in run.markdown
+        assert (row["voice"] or {}).get("checked", False) is (row["engine"] != "qwen_custom_voice"), row
+    assert "(words judged in: es, fr, hi, it, pt, zh; not judged, the recognizer not calibrated there (asr_languages): ar, de, el, he, ja, ko, pl, ru" in run.markdown
+
+
+def test_multilingual_rows_cover_every_language_of_every_engine(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, tags="@multilingual", scenario="")
+    assert run.code == 0 and all(r["status"] == "passed" for r in run.rows().values())
     by_engine: dict[str, set[str]] = {}
     for model, languages in contract_languages().items():
         engine = {"qwen-tts": "qwen", "qwen-custom-voice": "qwen_custom_voice", "chatterbox-tts": "chatterbox", "tada-3b-ml": "tada", "kokoro": "kokoro"}

@@ -11,8 +11,12 @@ second copy).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import subprocess
 import sys
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any, Optional
@@ -31,18 +35,38 @@ def table() -> dict[str, "np.ndarray[Any, Any]"]:
     return {name: np.asarray(vector, dtype=np.float32) for name, vector in stored["voices"].items()}
 
 
+def ranked(reference: Path) -> list[tuple[float, str]]:
+    """Every voice's similarity to the reference, nearest first. Embedded in a process of its own
+    (the embedder never counts in the server's memory) and kept in the speech cache by the
+    recording's bytes."""
+    data = reference.read_bytes()
+    return _ranked(hashlib.sha256(data).hexdigest(), str(reference))
+
+
 @cache
-def _ranked(reference: Path, size: int, mtime_ns: int) -> list[tuple[float, str]]:
-    """Every voice's similarity to the reference, nearest first (cached per file version)."""
+def _ranked(digest: str, path: str) -> list[tuple[float, str]]:
+    cache_dir = os.environ.get(kokoro.CACHE_ENV)
+    kept = None if not cache_dir else Path(cache_dir) / f"voices-{digest}.json"
+    if kept is not None and kept.is_file():
+        found = json.loads(kept.read_text(encoding="utf-8"))
+    else:
+        done = subprocess.run([sys.executable, "-m", "voicebox_sim.engine.voices", "--rank", path], capture_output=True, timeout=120)
+        if done.returncode != 0:
+            raise OSError(done.stderr.decode("utf-8", "replace").strip()[-500:] or "the voice ranking failed")
+        found = json.loads(done.stdout)
+        if kept is not None:  # written under a name of its own, then renamed: a reader never sees half
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
+            partial.write_text(json.dumps(found), encoding="utf-8")
+            os.replace(partial, kept)
+    return [(float(score), str(name)) for score, name in found]
+
+
+def rank(reference: Path) -> list[tuple[float, str]]:
     from voicebox_e2e.verdicts.speaker import SpeakerEmbedder
 
     wanted = SpeakerEmbedder().embed(reference)
-    return sorted(((float(np.dot(vector, wanted)), name) for name, vector in table().items()), reverse=True)
-
-
-def ranked(reference: Path) -> list[tuple[float, str]]:
-    stat = reference.stat()
-    return _ranked(reference, stat.st_size, stat.st_mtime_ns)
+    return sorted(((round(float(np.dot(vector, wanted)), 5), name) for name, vector in table().items()), reverse=True)
 
 
 # A Kokoro voice id's first letter is its language (a/b: American/British English).
@@ -87,7 +111,11 @@ def preset(voice_id: Optional[str], language: str) -> Optional[str]:
 
 
 def main() -> int:
-    """Write ``voices.json``: each voice's embedding of ``TABLE_SENTENCE`` (a few minutes)."""
+    """``--rank WAV``: every voice's similarity to it, as JSON on stdout. Without: write
+    ``voices.json``, each voice's embedding of ``TABLE_SENTENCE`` (a few minutes)."""
+    if sys.argv[1:2] == ["--rank"]:
+        print(json.dumps(rank(Path(sys.argv[2]))))
+        return 0
     import tempfile
     import wave
 
