@@ -67,6 +67,28 @@ def test_every_cause_has_one_allure_category_keyed_on_the_tag() -> None:
     assert causes.untagged("plain words") == (None, "plain words")
 
 
+def test_each_category_matches_its_own_cause_alone_with_or_without_the_exceptions_name() -> None:
+    keys = [c.key for c in causes.CAUSES]
+    for category, category3 in zip(causes.allure_categories(), causes.allure3_categories()):
+        assert category["matchedStatuses"] == category3["matchedStatuses"] == ["failed", "broken"]
+        assert category["name"] == category3["name"]
+        for key in keys:
+            message = causes.tagged(key, "the words\nand a second line")
+            for shown in (message, f"AssertionError: {message}", f"voicebox_e2e.server.session.SessionError: {message}"):
+                own = category["name"] == causes.BY_KEY[key].title
+                assert bool(re.fullmatch(str(category["messageRegex"]), shown)) is own, (category, shown)
+                assert bool(re.search(str(category3["messageRegex"]), shown)) is own, (category3, shown)
+
+
+def test_an_untagged_message_stays_as_it_is_and_the_words_of_a_fetch_name_its_cause() -> None:
+    assert causes.tagged(None, "plain words") == "plain words" and causes.tagged(None, None) == ""
+    assert causes.tagged("audio", None) == "[audio]"
+    assert causes.classify(causes.FETCH_KIND, "the download of kokoro stalled at 15 of 51 MB (30%): no new bytes for 2 s") == "download"
+    assert causes.classify(causes.FETCH_KIND, "the download of qwen failed: CUDA out of memory. Tried to allocate 2.00 GiB") == "memory"
+    # texts with nothing in them are passed over, not the end of the reading
+    assert causes.from_text([None, "", "torch.cuda.OutOfMemoryError: CUDA out of memory."]) == "memory"
+
+
 # One fault per cause, each in its own row (English matrix; kokoro stays healthy). The texts are real.
 CAUSE_FAULTS = """
 [models."qwen-tts-1.7B"]
