@@ -23,7 +23,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 from voicebox_e2e.server.markers import OWNER_ENV, SCOPE_ENV, marked  # noqa: E402  (the marker on everything the suite launches)
 from voicebox_e2e.server.process import port_is_free  # noqa: E402
-from voicebox_sim.engine.speech import CACHE_ENV as SPEECH_CACHE_ENV  # noqa: E402
+from voicebox_sim.engine.made import CACHE_ENV as SPEECH_CACHE_ENV  # noqa: E402
 
 # Fast timings for the simulator in tests (the real server polls its status stream every 1.0 s).
 FAST = (ROOT / "tests" / "fast.toml").read_text(encoding="utf-8")

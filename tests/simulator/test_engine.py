@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from voicebox_sim.engine import audio as sim_audio
-from voicebox_sim.engine import speech
+from voicebox_sim.engine import made, speech
 
 pytestmark = pytest.mark.suite  # eSpeak NG speaks in every test here
 
@@ -20,7 +20,7 @@ def test_synthesized_speech_is_deterministic_for_a_seed_and_follows_the_text() -
 
 
 def test_the_same_speech_is_synthesised_once_where_a_cache_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(speech.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(made.CACHE_ENV, str(tmp_path))
     first = speech.synthesize("The quick brown fox.", "en", 40)
     kept = list(tmp_path.glob("*.pcm"))
     assert first is not None and len(kept) == 1 and kept[0].read_bytes() == first.tobytes()

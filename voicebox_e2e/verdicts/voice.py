@@ -25,7 +25,7 @@ import numpy as np
 from voicebox_e2e.row.result import RowResult
 from voicebox_e2e.verdicts import causes
 from voicebox_e2e.verdicts.base import RowContext
-from voicebox_e2e.verdicts.speaker import RATE, EmbedderUnavailable, SpeakerEmbedder, VoiceMatch, read_16k, similarity
+from voicebox_e2e.verdicts.speaker import EmbedderUnavailable, SpeakerEmbedder, VoiceMatch, read_16k, similarity
 
 SAME_SPEAKER = 0.9  # two recordings of one voice (benchmarks/voices.py): the sentence's yardstick
 MIN_REFERENCE_SECONDS = 2.0  # of sound above the noise floor; the real server refuses shorter
@@ -128,5 +128,3 @@ class VoiceCheck:
                     self.echo(f"Voice not checked: {self.unavailable}.")
             return self._reference
 
-
-__all__ = ["RATE", "VoiceCheck", "VoiceSettings", "reference_problem"]

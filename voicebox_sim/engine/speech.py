@@ -25,11 +25,8 @@ import ctypes
 import hashlib
 import json
 import math
-import os
 import random
-import subprocess
 import sys
-import threading
 import wave
 from array import array
 from dataclasses import dataclass
@@ -39,6 +36,7 @@ from typing import Any, Optional
 
 from voicebox_sim.engine import kokoro, voices
 from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, pcm_wav, speech_duration
+from voicebox_sim.engine.made import made
 
 ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
 GERMAN_FOX = "Der schnelle braune Fuchs springt über den faulen Hund."
@@ -95,28 +93,16 @@ class Espeak:
 
 # A folder where synthesised speech is kept by its request, so the same sentence at the same pitch
 # is synthesised once (the project's tests run hundreds of generations of a few sentences).
-CACHE_ENV = "VOICEBOX_SIM_SPEECH_CACHE"
 
 
 def synthesize(text: str, language: str, pitch: int) -> "Optional[array[int]]":
     """``text`` spoken at 24 kHz, by eSpeak NG in a process of its own (None without eSpeak NG);
     from ``$VOICEBOX_SIM_SPEECH_CACHE`` when it was synthesised before."""
-    request = json.dumps({"text": text, "language": language, "pitch": pitch}, sort_keys=True)
-    cache = os.environ.get(CACHE_ENV)
+    request = json.dumps({"text": text, "language": language, "pitch": pitch}, sort_keys=True).encode()
     # (this module's own text is part of the key: a change to how speech is made starts afresh)
-    key = hashlib.sha256(Path(__file__).read_bytes() + request.encode()).hexdigest()
-    kept = None if not cache else Path(cache) / f"{key}.pcm"
-    if kept is not None and kept.is_file():
-        return array("h", kept.read_bytes())
-    done = subprocess.run([sys.executable, "-m", "voicebox_sim.engine.speech"], input=request.encode(), capture_output=True, timeout=60)
-    if done.returncode != 0:
-        return None
-    if kept is not None:  # written under a name of its own, then renamed: a reader never sees half
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
-        partial.write_bytes(done.stdout)
-        os.replace(partial, kept)
-    return array("h", done.stdout)
+    key = hashlib.sha256(Path(__file__).read_bytes() + request).hexdigest()
+    pcm = made(f"{key}.pcm", ("voicebox_sim.engine.speech",), request, timeout=60)
+    return None if pcm is None else array("h", pcm)
 
 
 def main() -> int:

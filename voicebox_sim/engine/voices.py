@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
 import sys
-import threading
 from functools import cache
 from pathlib import Path
 from typing import Any, Optional
@@ -24,6 +21,7 @@ from typing import Any, Optional
 import numpy as np
 
 from voicebox_sim.engine import kokoro
+from voicebox_sim.engine.made import made
 
 TABLE = Path(__file__).resolve().parent / "voices.json"
 TABLE_SENTENCE = "The quick brown fox jumps over the lazy dog. We met at noon by the old mill."
@@ -45,21 +43,10 @@ def ranked(reference: Path) -> list[tuple[float, str]]:
 
 @cache
 def _ranked(digest: str, path: str) -> list[tuple[float, str]]:
-    cache_dir = os.environ.get(kokoro.CACHE_ENV)
-    kept = None if not cache_dir else Path(cache_dir) / f"voices-{digest}.json"
-    if kept is not None and kept.is_file():
-        found = json.loads(kept.read_text(encoding="utf-8"))
-    else:
-        done = subprocess.run([sys.executable, "-m", "voicebox_sim.engine.voices", "--rank", path], capture_output=True, timeout=120)
-        if done.returncode != 0:
-            raise OSError(done.stderr.decode("utf-8", "replace").strip()[-500:] or "the voice ranking failed")
-        found = json.loads(done.stdout)
-        if kept is not None:  # written under a name of its own, then renamed: a reader never sees half
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
-            partial.write_text(json.dumps(found), encoding="utf-8")
-            os.replace(partial, kept)
-    return [(float(score), str(name)) for score, name in found]
+    ranking = made(f"voices-{digest}.json", ("voicebox_sim.engine.voices", "--rank"), path.encode(), timeout=120)
+    if ranking is None:
+        raise OSError(f"the Kokoro voices could not be ranked against {path}")
+    return [(float(score), str(name)) for score, name in json.loads(ranking)]
 
 
 def rank(reference: Path) -> list[tuple[float, str]]:
@@ -111,10 +98,10 @@ def preset(voice_id: Optional[str], language: str) -> Optional[str]:
 
 
 def main() -> int:
-    """``--rank WAV``: every voice's similarity to it, as JSON on stdout. Without: write
+    """``--rank`` (a WAV's path on stdin): every voice's similarity to it, as JSON on stdout. Without: write
     ``voices.json``, each voice's embedding of ``TABLE_SENTENCE`` (a few minutes)."""
-    if sys.argv[1:2] == ["--rank"]:
-        print(json.dumps(rank(Path(sys.argv[2]))))
+    if sys.argv[1:] == ["--rank"]:  # a reference recording's path on stdin
+        print(json.dumps(rank(Path(sys.stdin.read().strip()))))
         return 0
     import tempfile
     import wave
