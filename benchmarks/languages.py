@@ -25,6 +25,7 @@ from voicebox_e2e.verdicts.languages import ANOTHER_SENTENCE  # noqa: E402
 from voicebox_e2e.verdicts.recognizer import Recognizer  # noqa: E402
 from voicebox_e2e.verdicts.speech_score import SpeechLimits, score  # noqa: E402
 from voicebox_sim.engine import speech  # noqa: E402
+from voicebox_sim.engine.audio import pcm_wav  # noqa: E402
 
 FOX = speech.fox_recordings()
 
@@ -48,7 +49,7 @@ def main() -> None:
         babbled = speech.speak(text, language, 42, "babble")
         wav = scratch / f"babble-{language}.wav"
         assert babbled is not None, "eSpeak NG (espeakng-loader) is part of the requirements"
-        wav.write_bytes(speech.wav_bytes(babbled))
+        wav.write_bytes(pcm_wav(babbled))
         babble = score(text, language, recognizer.hear(wav, language), limits)
         passed_others = sum(1 for o in others if o[0])
         print(

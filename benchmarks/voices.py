@@ -17,7 +17,6 @@ import itertools
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,17 +26,14 @@ from voicebox_e2e.verdicts.recognizer import Recognizer  # noqa: E402
 from voicebox_e2e.verdicts.speaker import SpeakerEmbedder, similarity  # noqa: E402
 from voicebox_e2e.verdicts.voice import VoiceSettings  # noqa: E402
 from voicebox_sim.engine import kokoro, speech, voices  # noqa: E402
+from voicebox_sim.engine.audio import pcm_wav  # noqa: E402
 
 RECORDINGS = speech.RECORDINGS
 REFERENCE = ROOT / "fixtures" / "reference_voice.wav"
 
 
 def write(path: Path, samples: "speech.array[int]") -> Path:
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(kokoro.SAMPLE_RATE)
-        out.writeframes(samples.tobytes())
+    path.write_bytes(pcm_wav(samples, kokoro.SAMPLE_RATE))
     return path
 
 

@@ -11,6 +11,7 @@ from voicebox_e2e.verdicts.languages import ANOTHER_SENTENCE
 from voicebox_e2e.verdicts.recognizer import Recognizer
 from voicebox_e2e.verdicts.speech_score import JUDGED, Heard, SpeechLimits, score
 from voicebox_sim.engine import speech
+from voicebox_sim.engine.audio import pcm_wav
 
 LIMITS = SpeechLimits()
 FOX = {language: (path.name, text) for language, (path, text) in speech.fox_recordings().items()}
@@ -78,6 +79,6 @@ def test_the_simulators_babble_fails_in_every_judged_language(recognizer: Recogn
     samples = speech.speak(FOX[language][1], language, 42, "babble")
     assert samples is not None, "eSpeak NG (espeakng-loader) is part of the requirements"
     wav = Path(str(tmp_path)) / "babble.wav"
-    wav.write_bytes(speech.wav_bytes(samples))
+    wav.write_bytes(pcm_wav(samples))
     babble = score(FOX[language][1], language, recognizer.hear(wav, language), LIMITS)
     assert babble.problem is not None, babble

@@ -22,6 +22,7 @@ from voicebox_e2e.verdicts.bleed import bleed_correlation
 from voicebox_e2e.verdicts.recognizer import PARTS, Recognizer, bundled_model
 from voicebox_e2e.verdicts.speech_score import SpeechLimits, error_rate, score, units
 from voicebox_sim.engine import speech
+from voicebox_sim.engine.audio import pcm_wav
 
 ROOT = Path(__file__).resolve().parents[2]
 FOX = "The quick brown fox jumps over the lazy dog."
@@ -44,7 +45,7 @@ def spoken(tmp_path: Path, text: str, language: str = "en", fault: str | None = 
     samples = speech.speak(text, language, seed, fault)
     assert samples is not None, "eSpeak NG (espeakng-loader) is part of the requirements"
     path = tmp_path / f"{fault or 'clean'}-{language}.wav"
-    path.write_bytes(speech.wav_bytes(samples))
+    path.write_bytes(pcm_wav(samples))
     return path
 
 
@@ -135,7 +136,7 @@ def test_the_words_are_written_in_the_language_asked_and_the_detection_is_kept(r
     # (whisper took it for Thai, unsure, and wrote Thai script), and that detection is what is reported
     made = speech.synthesize(speech.babble(FOX, 42), "en", 42)
     assert made is not None, "eSpeak NG (espeakng-loader) is part of the requirements"
-    (tmp_path / "babble.wav").write_bytes(speech.wav_bytes(made))
+    (tmp_path / "babble.wav").write_bytes(pcm_wav(made))
     babble = recognizer.hear(tmp_path / "babble.wav", "en", max_tokens=130)
     assert babble.language != "en" and babble.probability is not None and babble.probability < 0.8, babble
     assert babble.text.isascii() and any(char.isalpha() for char in babble.text), babble
@@ -154,7 +155,7 @@ def test_the_simulators_speech_is_the_same_for_a_seed_and_24_khz_mono_and_its_re
     # a sentence the real server was recorded saying is that recording, whatever the seed
     recorded = speech.speak(FOX, "en", 42)
     assert recorded is not None and recorded == speech.speak(FOX, "en", 43) and recorded != speech.speak(FOX, "de", 42)
-    wav = speech.wav_bytes(once)
+    wav = pcm_wav(once)
     assert wav[22:24] == (1).to_bytes(2, "little") and wav[24:28] == (24_000).to_bytes(4, "little")
 
 

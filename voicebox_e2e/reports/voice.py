@@ -64,6 +64,6 @@ def voice_text(voice: dict[str, Any]) -> str:
         return str(voice.get("note") or "voice not checked") + "\n"
     return (
         f"Speaker similarity to the reference recording: {voice['similarity']:.3f} (limit {voice['limit']}; "
-        "the same speaker scores about 0.9, another under 0.55)\n"
+        "the same speaker scores about 0.9, most other speakers under 0.7)\n"
         f"Embedder time: {voice.get('seconds')} s (not in the row's timings)\n"
     )

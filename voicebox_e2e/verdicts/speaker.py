@@ -10,7 +10,7 @@ package's own front end is private API, so its documented recipe is rebuilt here
   40 mel bands, Slaney scale and area norm, 0-8000 Hz (librosa's defaults); log10(mel + 1e-10)
   windows of 80 frames (0.8 s) every 40; each window's embedding L2-normalised, averaged, L2 again
 
-Two recordings of one voice score a cosine near 0.9, two voices under 0.55
+Two recordings of one voice score a cosine near 0.9, most pairs of voices under 0.7
 (``benchmarks/voices.py`` measures it on real Kokoro voices).
 """
 

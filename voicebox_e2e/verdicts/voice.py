@@ -127,4 +127,3 @@ class VoiceCheck:
                 if self.unavailable is not None:
                     self.echo(f"Voice not checked: {self.unavailable}.")
             return self._reference
-

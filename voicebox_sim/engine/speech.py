@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from voicebox_sim.engine import kokoro, voices
-from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, pcm_wav, speech_duration
+from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, speech_duration
 from voicebox_sim.engine.made import made
 
 ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
@@ -291,10 +291,6 @@ def speak(
     if fault == "reference_tail" and reference is not None:
         speech = reference_tail(reference.wav) + speech
     return speech + array("h", bytes(2 * int(TAIL_SECONDS * SAMPLE_RATE)))
-
-
-def wav_bytes(samples: "array[int]") -> bytes:
-    return pcm_wav(samples)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any, Optional
 import numpy as np
 
 from voicebox_sim.engine import kokoro
+from voicebox_sim.engine.audio import pcm_wav
 from voicebox_sim.engine.made import made
 
 TABLE = Path(__file__).resolve().parent / "voices.json"
@@ -50,10 +51,10 @@ def _ranked(digest: str, path: str) -> list[tuple[float, str]]:
 
 
 def rank(reference: Path) -> list[tuple[float, str]]:
-    from voicebox_e2e.verdicts.speaker import SpeakerEmbedder
+    from voicebox_e2e.verdicts.speaker import SpeakerEmbedder, similarity
 
     wanted = SpeakerEmbedder().embed(reference)
-    return sorted(((round(float(np.dot(vector, wanted)), 5), name) for name, vector in table().items()), reverse=True)
+    return sorted(((round(similarity(vector, wanted), 5), name) for name, vector in table().items()), reverse=True)
 
 
 # A Kokoro voice id's first letter is its language (a/b: American/British English).
@@ -104,7 +105,6 @@ def main() -> int:
         print(json.dumps(rank(Path(sys.stdin.read().strip()))))
         return 0
     import tempfile
-    import wave
 
     from voicebox_e2e.verdicts.speaker import SpeakerEmbedder
 
@@ -117,16 +117,12 @@ def main() -> int:
                 print(f"Kokoro could not speak as {name}: {kokoro.available()}", file=sys.stderr)
                 return 1
             path = Path(work) / f"{name}.wav"
-            with wave.open(str(path), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(kokoro.SAMPLE_RATE)
-                out.writeframes(samples.tobytes())
+            path.write_bytes(pcm_wav(samples, kokoro.SAMPLE_RATE))
             found[name] = [round(float(x), 5) for x in embedder.embed(path)]
             print(name, file=sys.stderr)
-    document = {"sentence": TABLE_SENTENCE, "model": "kokoro-v1.0 int8 ONNX, npm kokoro-js 1.2.1 voices", "voices": found}
+    model = f"kokoro-v1.0 int8 ONNX, npm {kokoro.VOICES_PACKAGE} voices"
     rows = [f"    {json.dumps(name)}: {json.dumps(found[name])}" for name in sorted(found)]  # a voice a line
-    head = f'{{\n  "sentence": {json.dumps(TABLE_SENTENCE)},\n  "model": {json.dumps(document["model"])},\n  "voices": {{\n'
+    head = f'{{\n  "sentence": {json.dumps(TABLE_SENTENCE)},\n  "model": {json.dumps(model)},\n  "voices": {{\n'
     TABLE.write_text(head + ",\n".join(rows) + "\n  }\n}\n", encoding="utf-8")
     return 0
 

@@ -80,7 +80,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             wav = audio.synthesize(row["text"], row["seed"], silent=fault.wav == "silent")
             seconds = audio.speech_duration(row["text"])
         else:  # the speech as made, as long as it is (the real server pads nothing)
-            wav = speech.wav_bytes(spoken)
+            wav = audio.pcm_wav(spoken)
             seconds = round(len(spoken) / audio.SAMPLE_RATE, 3)
         if fault.rtf is not None:
             await asyncio.sleep(max(0.0, seconds * fault.rtf - (asyncio.get_running_loop().time() - began)))
