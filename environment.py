@@ -21,6 +21,7 @@ def before_scenario(context, scenario):
 
 
 def after_scenario(context, scenario):
+    context.voicebox.end_scenario()
     cells = table_row(context)
     if cells and is_matrix_row(cells) and finished_badly(scenario) and not scenario.skip_reason:
         context.voicebox.report_unfinished(spec_from_table(cells), failure_text(scenario), interrupted=context.aborted)

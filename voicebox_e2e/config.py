@@ -18,6 +18,7 @@ from voicebox_e2e.row.spec import LANGUAGES
 from voicebox_e2e.verdicts.speech import SpeechSettings
 from voicebox_e2e.verdicts.speech_score import SpeechLimits
 from voicebox_e2e.verdicts.voice import VoiceSettings
+from voicebox_e2e.verdicts.offline import OfflineSettings
 
 # The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
 # decided by the feature files; this list only catches typos in only/skip.
@@ -66,6 +67,7 @@ class Settings:
     status_probe_seconds: float = 0.25  # read /history this often beside the 1 s status stream; 0: off
     speech: SpeechSettings = SpeechSettings()
     voice: VoiceSettings = VoiceSettings()
+    offline: OfflineSettings = OfflineSettings()
     expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
@@ -148,6 +150,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "audio_min_trailing_quiet", "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
         "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate", "speech_max_cer",
         "speech_min_language_probability", "bleed_max_correlation", "voice_check", "voice_min_similarity",
+        "offline_max_factor", "offline_slack_seconds",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -219,6 +222,10 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         voice=VoiceSettings(
             enabled=_flag("voice_check", get("voice_check", "on")),
             min_similarity=_number("voice_min_similarity", get("voice_min_similarity", str(VoiceSettings.min_similarity))),
+        ),
+        offline=OfflineSettings(
+            max_factor=_number("offline_max_factor", get("offline_max_factor", str(OfflineSettings.max_factor))),
+            slack_seconds=_number("offline_slack_seconds", get("offline_slack_seconds", str(OfflineSettings.slack_seconds))),
         ),
         audio=AudioLimits(
             min_rms=_number("audio_min_rms", get("audio_min_rms", str(AudioLimits.min_rms))),

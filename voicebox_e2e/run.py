@@ -19,6 +19,7 @@ from voicebox_e2e.console import console
 from voicebox_e2e.figures.devices import DeviceMemory
 from voicebox_e2e.reports.previous import PreviousRun
 from voicebox_e2e.reports.rows import platform_tag
+from voicebox_e2e.row.offline import OfflineRows
 from voicebox_e2e.row.plan import Key, models_in
 from voicebox_e2e.row.prepare import PreparePhase, PrepareSettings
 from voicebox_e2e.row.progress import RowProgress
@@ -36,6 +37,7 @@ from voicebox_e2e.verdicts import causes
 from voicebox_e2e.verdicts.backend import BackendCheck
 from voicebox_e2e.verdicts.base import RowContext, Verdict
 from voicebox_e2e.verdicts.leaks import LeakWatch
+from voicebox_e2e.verdicts.offline import OfflineCheck
 from voicebox_e2e.verdicts.speech import SpeechCheck
 from voicebox_e2e.verdicts.voice import VoiceCheck
 
@@ -67,7 +69,8 @@ class SuiteRun:
         self.speech = SpeechCheck(settings.speech, settings.reference_wav, read_reference_text(settings), echo)
         self.voice = VoiceCheck(settings.voice, settings.reference_wav, echo)
         # What a finished row is worth, in the order they judge (verdicts/base.py).
-        self.verdicts: list[Verdict] = [self.backend, LeakWatch(settings.leaks), self.speech, self.voice]
+        self.verdicts: list[Verdict] = [self.backend, LeakWatch(settings.leaks), self.speech, self.voice, OfflineCheck(settings.offline)]
+        self.offline = OfflineRows()  # the @offline rows' network cut and models folder
         self.previous = PreviousRun(settings.previous)
         self.rows_reported: set[str] = set()
         self.last_exchanges: list[Exchange] = []
@@ -119,30 +122,52 @@ class SuiteRun:
     def profile(self, key: ProfileKey) -> str:
         return self.server_ready().profiles.id_for(key)
 
-    def run(self, spec: RowSpec, profile_id: str) -> RowResult:
-        """One row: generated, followed and fetched by the runner, then judged by each verdict."""
+    def run(self, spec: RowSpec, profile_id: str, report: bool = True) -> RowResult:
+        """One row: generated, followed and fetched by the runner, then judged by each verdict
+        (and reported, unless it only prepares another row)."""
         session = self.server_ready()
         fetch = self.preparing.failed_fetch(spec.model_name)
         if fetch is not None:  # the prepare phase could not fetch it: fail at once, with its log
             result = placeholder(spec, FAILED, fetch.sentence(), causes.FETCH_KIND)
             with_evidence(result, self.preparing.log_lines)
-            self.report_row(result)
+            if report:
+                self.report_row(result)
             return result
         budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download, self.settings.status_probe_seconds)
         mark, log_mark = len(session.client.exchanges), session.log_mark()
         result = run_row(session, spec, profile_id, budget, session.audio_dir, self.settings.audio, RowProgress(spec, self.echo))
         self.last_exchanges = session.client.exchanges[mark:]
-        row = RowContext(spec, profile_id == session.profiles.get(ProfileKey("cloned")), session.launches, self.server.read_health())
+        log_lines = session.log_since(log_mark)
+        row = RowContext(
+            spec, profile_id == session.profiles.get(ProfileKey("cloned")), session.launches, self.server.read_health(),
+            log_lines, self.offline.condition(spec.model_name),
+        )
         result.device = self.devices.resolve(spec.model_name, result.device)  # (rows that load nothing)
         if row.health is not None:
             result.performance.vram_used_mb = row.health.get("vram_used_mb")
         for verdict in self.verdicts:
             verdict.judge(result, row)
-        with_evidence(result, session.log_since(log_mark))  # a row a verdict failed: its generation's log
-        self.report_row(result)
+        with_evidence(result, log_lines)  # a row a verdict failed: its generation's log
+        if report:
+            self.report_row(result)
         if result.status == TIMEOUT:
             self.server.free_queue(f"row {spec.row} ({spec.label}) timed out and may still hold the generation queue")
         return result
+
+    # -- the @offline rows (row/offline.py) -------------------------------------------------------
+
+    def load_online(self, spec: RowSpec, profile_id: str) -> None:
+        """The row's model loaded once on a fresh server with the network, its load timed."""
+        self.offline.load_online(self.server_ready(), spec.model_name, lambda: self.run(spec, profile_id, report=False))
+
+    def cut_hub(self, kind: str) -> None:
+        self.offline.cut_hub(self.server_ready(), kind)
+
+    def move_models(self, model_name: str) -> None:
+        self.offline.move_models(self.server_ready(), model_name)
+
+    def end_scenario(self) -> None:
+        self.offline.back_online(self.server.session)
 
     def previous_of(self, result: RowResult) -> Optional[dict[str, Any]]:
         """The same row in the previous run's report (``previous=``), if there is one."""
@@ -174,6 +199,7 @@ class SuiteRun:
     def finish(self, aborted: bool) -> None:
         """Stop everything this run started, then tell the formatter how the run ended."""
         with self.signals.shielded():
+            self.offline.close()
             server = self.server.close(self.stale_notes)
         if aborted and self.signals.interrupt_reason is None:
             self.signals.interrupt_reason = "KeyboardInterrupt (Ctrl-C)"

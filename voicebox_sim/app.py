@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import platform
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -48,7 +47,7 @@ def create_app(state: SimState) -> FastAPI:
         app_log.info("Profiles: %d, Generations: %d", len(state.store.all("profiles")), len(state.store.all("generations")))
         app_log.info("Backend: PYTORCH")
         app_log.info("GPU: %s", state.hardware.gpu_type or "None (CPU only)")
-        app_log.info("Model cache: %s", os.environ.get("HF_HUB_CACHE", "<default Hugging Face cache>"))
+        app_log.info("Model cache: %s", state.cached.folder)
         await server_faults.detach_worker_if_asked(scenario)
         app_log.info("Ready")
         worker = asyncio.create_task(generation_worker(state))

@@ -31,6 +31,14 @@ Server-wide keys::
     gpu_usable = false             # a GPU build (started as voicebox-server-cuda/-rocm) finds no
                                    # usable GPU: /health says gpu_available false, models load on cpu
     gpu_name = "NVIDIA GeForce RTX 4090"   # the GPU a GPU build reports when it can use it
+    cached_load = "hub"            # "cache" (default): a cached model loads from the cache alone, as
+                                   # with HF_HUB_OFFLINE=1; "hub": the real 0.5.0, which first asks
+                                   # the hub for each cached file through the environment's proxy,
+                                   # retrying with backoff (voicebox_sim/engine/hub.py)
+    hub_backoff_scale = 0.1        # the hub client's retry waits (1, 2, 4, 8, 8 s) times this
+    hub_timeout_seconds = 10       # how long one request to the hub waits for an answer
+    ignore_models_dir = true       # the build ignores VOICEBOX_MODELS_DIR (reads HF_HUB_CACHE or
+                                   # its own folder instead; voicebox_sim/engine/cache.py)
 
 Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as ``kokoro``)::
 
@@ -114,6 +122,10 @@ class Scenario:
     non_utf8_log: bool = False
     gpu_usable: bool = True
     gpu_name: str = "NVIDIA GeForce RTX 4090"
+    cached_load: str = "cache"
+    hub_backoff_scale: float = 1.0
+    hub_timeout_seconds: float = 10.0
+    ignore_models_dir: bool = False
     models: dict[str, ModelFault] = field(default_factory=dict)
 
     def fault_for(self, model_name: str) -> ModelFault:
@@ -150,6 +162,8 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
         if fault.sse is not None and fault.sse not in _SSE_FAULTS:
             raise ScenarioError(f"{source}: sse must be one of {sorted(_SSE_FAULTS)}, not {fault.sse!r}.")
         faults[name] = fault
+    if top.get("cached_load", "cache") not in ("cache", "hub"):
+        raise ScenarioError(f"{source}: cached_load must be \"cache\" or \"hub\", not {top['cached_load']!r}.")
     if "cached_models" in top:
         cached = tuple(top["cached_models"])
         bad = [m for m in cached if m not in MODELS_BY_NAME]

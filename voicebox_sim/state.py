@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
 from voicebox_sim.engine import catalogue, hardware
+from voicebox_sim.engine.cache import ModelCache
 from voicebox_sim.engine.downloads import Downloads
 from voicebox_sim.engine.memory import ModelMemory
 from voicebox_sim.scenario import Scenario
@@ -28,7 +30,8 @@ class SimState:
         self.data_dir = data_dir
         self.parent_pid = parent_pid
         self.hardware = hardware.detect(scenario.gpu_usable, scenario.gpu_name)
-        self.cached: set[str] = set(scenario.cached_models)
+        # The model cache (engine/cache.py): VOICEBOX_MODELS_DIR, HF_HUB_CACHE, or <data dir>/models.
+        self.cached = ModelCache.for_server(data_dir, scenario.cached_models, os.environ, not scenario.ignore_models_dir)
         self.loaded: set[str] = set()
         self.memory = ModelMemory()
         self.downloads = Downloads(scenario, self.cached)

@@ -33,7 +33,7 @@ USED_OPERATIONS = [
     ("/profiles/{profile_id}/samples", "get"), ("/profiles/{profile_id}/samples", "post"),
     ("/generate", "post"), ("/generate/{generation_id}/status", "get"), ("/history/{generation_id}", "get"),
     ("/audio/{generation_id}", "get"), ("/tasks/active", "get"), ("/models/progress/{model_name}", "get"),
-    ("/models/status", "get"), ("/models/download", "post"),
+    ("/models/status", "get"), ("/models/download", "post"), ("/models/cache-dir", "get"),
 ]
 
 

@@ -66,6 +66,10 @@ class ModelCalls(Transport):
     def model_status(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/models/status", timeout=15.0).json()["models"])
 
+    def cache_dir(self) -> str:
+        """Where the server keeps its models (GET /models/cache-dir: huggingface_hub's cache)."""
+        return str(self._call("GET", "/models/cache-dir", timeout=10.0).json()["path"])
+
     def start_download(self, model_name: str) -> None:
         """POST /models/download: the server fetches (and loads) the model in the background."""
         self._call("POST", "/models/download", body={"model_name": model_name})

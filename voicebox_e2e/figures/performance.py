@@ -24,6 +24,7 @@ MB = 1024 * 1024
 class Performance:
     first_status_seconds: Optional[float] = None  # POST /generate sent → first status seen
     load_seconds: Optional[float] = None  # "loading_model" → "generating" (0 when already loaded)
+    online_load_seconds: Optional[float] = None  # @offline rows: the same model's load with the network
     generate_seconds: Optional[float] = None  # "generating" → "completed"
     real_time_factor: Optional[float] = None  # generate_seconds / audio seconds
     rss_peak_mb: Optional[float] = None  # the server tree's peak resident memory during the row

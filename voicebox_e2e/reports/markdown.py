@@ -8,6 +8,7 @@ from typing import Any
 
 from voicebox_e2e.reports.cells import table_cell
 from voicebox_e2e.reports.changes import changes_markdown
+from voicebox_e2e.reports.offline import offline_table
 from voicebox_e2e.reports.performance import performance_table
 from voicebox_e2e.reports.rows import STATUS_WORDS, cause_counts, engine_order, fenced, row_warnings
 from voicebox_e2e.reports.run_report import RunReport
@@ -73,6 +74,9 @@ def markdown(report: RunReport) -> str:
     voices = voice_table(report.results)
     if voices:
         lines += ["", "## Voice", "", "Each cloned row's speaker similarity to the reference recording (cosine of d-vectors).", ""] + voices
+    offline = offline_table(report.results)
+    if offline:
+        lines += ["", "## Offline", "", "Rows run with the hub cut off for the server alone, or with their models in a folder of their own; each load against the same model's load with the network in this run.", ""] + offline
     warnings = row_warnings(report.results)
     if warnings:
         lines += ["", "## Warnings", ""] + warnings

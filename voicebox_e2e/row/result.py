@@ -47,6 +47,7 @@ class RowResult:
     warnings: list[str] = field(default_factory=list)  # e.g. memory growth under the failure limit
     speech: Optional[Speech] = None  # what the recognizer heard (speech_check), once checked
     voice: Optional[VoiceMatch] = None  # cloned rows: whose voice it is (voice.py), once checked
+    network: Optional[str] = None  # @offline rows: how the hub was cut off or the models moved
     failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
 
     @property
@@ -65,6 +66,10 @@ class RowResult:
     @property
     def speech_ok(self) -> bool:
         return self.failure_kind != causes.SPEECH_KIND
+
+    @property
+    def offline_ok(self) -> bool:
+        return self.failure_kind != causes.OFFLINE_KIND
 
     @property
     def backend_ok(self) -> bool:

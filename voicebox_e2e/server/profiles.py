@@ -16,6 +16,11 @@ class ProfileKey:
     engine: Optional[str] = None
     voice: Optional[str] = None
 
+    @classmethod
+    def for_voice(cls, engine: str, voice: str) -> "ProfileKey":
+        """A feature table's voice column: "cloned" (the reference recording) or a preset voice id."""
+        return cls("cloned") if voice.strip() == "cloned" else cls("preset", engine.strip(), voice.strip())
+
     @property
     def name(self) -> str:
         return "e2e-cloned" if self.kind == "cloned" else f"e2e-{self.engine}-{self.voice}"

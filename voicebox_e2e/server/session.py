@@ -35,9 +35,10 @@ class SessionError(RuntimeError):
         self.log_tail = log_tail
 
 
-def launch_environment(settings: Settings, target: Target, data_dir: Path) -> dict[str, str]:
+def launch_environment(settings: Settings, target: Target, data_dir: Path, extra: Optional[dict[str, str]] = None) -> dict[str, str]:
     """The server's environment: ours, with an isolated model cache in its data dir if asked,
-    and the project on the path of a simulated server."""
+    the project on the path of a simulated server, and ``extra`` last (a network cut, a models
+    folder of its own: ``Session.relaunch_with``)."""
     env = dict(os.environ)
     if settings.isolated_cache:
         cache = data_dir / "hf-cache"
@@ -46,6 +47,7 @@ def launch_environment(settings: Settings, target: Target, data_dir: Path) -> di
         env["VOICEBOX_MODELS_DIR"] = str(cache)
     if target.simulated:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    env.update(extra or {})
     return env
 
 
@@ -71,6 +73,7 @@ class Session:
         self.shutdown_notes: list[str] = []
         self.log_bytes = 0  # everything the server(s) printed, including what the ring buffer dropped
         self._awaiting_health = False
+        self.extra_env: dict[str, str] = {}  # what the running server was launched with beyond ours
 
     # -- what a row needs (rows.RowServer) -----------------------------------------------------
 
@@ -111,7 +114,7 @@ class Session:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def environment(self) -> dict[str, str]:
-        return launch_environment(self.settings, self.target, self.data_dir)
+        return launch_environment(self.settings, self.target, self.data_dir, self.extra_env)
 
     def start(self) -> None:
         """Launch the server (unless ``launch`` already did) and wait until it is healthy, or
@@ -185,6 +188,12 @@ class Session:
         self._stop_server()
         self.restarts.append(reason)
         self.start()
+
+    def relaunch_with(self, reason: str, extra_env: dict[str, str]) -> None:
+        """A fresh server on the same data dir whose environment has ``extra_env`` (replacing
+        what the last relaunch added), as a restart."""
+        self.extra_env = dict(extra_env)
+        self.restart(reason)
 
     def _stop_server(self, grace: float = 10.0) -> None:
         if self.server is None or self.server.stopped:

@@ -8,8 +8,9 @@ that no longer passed; most look only at rows that still pass).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol
+from typing import Any, Optional, Protocol, Sequence
 
+from voicebox_e2e.row.conditions import OfflineCondition
 from voicebox_e2e.row.result import RowResult
 from voicebox_e2e.row.spec import RowSpec
 
@@ -22,6 +23,8 @@ class RowContext:
     cloned: bool  # the row spoke through the run's cloned profile (the reference recording)
     launches: int  # servers launched so far: a relaunch starts the memory baselines again
     health: Optional[dict[str, Any]]  # /health right after the row; None when it was not read
+    log_lines: Sequence[str] = ()  # what the server printed while the row ran
+    offline: Optional[OfflineCondition] = None  # an @offline row: the hub cut off, or its models moved
 
 
 class Verdict(Protocol):

@@ -32,6 +32,7 @@ LEAK_KIND = "leak"  # the server's memory kept growing across generations of one
 FETCH_KIND = "fetch"  # the prepare phase could not fetch the row's model (failed, stalled, too slow)
 SPEECH_KIND = "speech"  # the WAV is fine, but does not say the sentence (speech_check)
 VOICE_KIND = "voice"  # the WAV says the sentence, in another voice than the reference's (voice.py)
+OFFLINE_KIND = "offline"  # a cached model needed the network: slow or failed without it (offline.py)
 
 _MISSING = r"(?:no such file|not found|cannot find|can't find|could not find|does not exist|errno 2|filenotfounderror)"
 _BUNDLE_PATH = r"(?:[\\/]_MEI[0-9A-Za-z]+[\\/]|[\\/]_internal[\\/])"
@@ -99,6 +100,10 @@ AUDIO = Cause("audio", "Bad audio", "the generation completed but its WAV failed
 API = Cause("api", "API error", "the server answered an HTTP error or broke its own protocol")
 BACKEND = Cause("backend", "Wrong backend (GPU build on CPU)", "the rows ran on another backend than the build is for")
 ENGINE = Cause("engine", "Engine error", "the model raised an error no other cause explains")
+OFFLINE = Cause(
+    "offline", "Cached model needs the network",
+    "a model already in the cache asked the hub, took far longer or failed with the hub unreachable, or was not found in its models folder",
+)
 
 # In matching order: the first whose pattern a line holds wins. GPU-specific native failures come
 # before the bundle check (a CUDA traceback runs through _internal paths), generic native ones
@@ -106,7 +111,7 @@ ENGINE = Cause("engine", "Engine error", "the model raised an error no other cau
 TEXT_CAUSES: tuple[Cause, ...] = (MEMORY, NATIVE_GPU, BUNDLE, NATIVE, DOWNLOAD)
 
 # Every cause once, in the order reports list them.
-CAUSES: tuple[Cause, ...] = (BUNDLE, NATIVE_GPU, DOWNLOAD, MEMORY, STARTUP, CRASH, TIMEOUT, BACKEND, AUDIO, API, ENGINE)
+CAUSES: tuple[Cause, ...] = (BUNDLE, NATIVE_GPU, DOWNLOAD, OFFLINE, MEMORY, STARTUP, CRASH, TIMEOUT, BACKEND, AUDIO, API, ENGINE)
 CAUSE_KEYS: tuple[str, ...] = tuple(c.key for c in CAUSES)
 BY_KEY: dict[str, Cause] = {c.key: c for c in CAUSES}
 
@@ -132,7 +137,7 @@ def classify(kind: Optional[str], error: Optional[str], log_lines: Sequence[str]
     row's error text; ``log_lines`` what the server printed while the row ran (or, for a server
     that never started, its last lines).
     """
-    if kind in (TIMEOUT_KIND, AUDIO_KIND, BACKEND_KIND):
+    if kind in (TIMEOUT_KIND, AUDIO_KIND, BACKEND_KIND, OFFLINE_KIND):
         return str(kind)
     if kind in (SPEECH_KIND, VOICE_KIND):
         return AUDIO.key

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Optional
 
 from voicebox_sim.engine import catalogue
+from voicebox_sim.engine.cache import ModelCache
 from voicebox_sim.scenario import ModelFault, Scenario
 
 MB = 1024 * 1024
@@ -80,7 +81,7 @@ class Network:
 class Downloads:
     """The server's downloads: what runs, what is cached, and the one task per model."""
 
-    def __init__(self, scenario: Scenario, cached: set[str]) -> None:
+    def __init__(self, scenario: Scenario, cached: ModelCache) -> None:
         self.scenario = scenario
         self.cached = cached
         self.entries: dict[str, Download] = {}

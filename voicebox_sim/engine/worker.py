@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Optional
 
-from voicebox_sim.engine import audio, catalogue, speech
+from voicebox_sim.engine import audio, catalogue, hub, speech
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.engine.memory import resident
 from voicebox_sim.faults import generation as faults
@@ -48,6 +49,10 @@ async def run_generation(state: SimState, gen_id: str) -> None:
                 if error is not None:
                     faults.fail_generation(state, gen_id, error, model_name, download=True)
                     return
+            elif state.scenario.cached_load == "hub":  # the real 0.5.0: the hub first, then the cache
+                await asyncio.to_thread(
+                    hub.ask_for_files, model_name, os.environ, state.scenario.hub_backoff_scale, state.scenario.hub_timeout_seconds
+                )
             # The model's memory is written during its load time, off the event loop.
             weights = asyncio.ensure_future(asyncio.to_thread(resident, fault.memory_mb))
             await asyncio.sleep(state.scenario.load_seconds)

@@ -79,6 +79,11 @@ def router(state: SimState) -> APIRouter:
 
         return event_stream(events())
 
+    @api.get("/models/cache-dir")
+    async def get_models_cache_dir():  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
+        """Get the path to the HuggingFace model cache directory."""
+        return {"path": str(state.cached.folder)}
+
     @api.get("/models/status", response_model=ModelStatusListResponse)
     async def get_model_status() -> Any:
         """Get status of all available models."""
