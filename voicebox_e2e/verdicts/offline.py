@@ -47,15 +47,16 @@ class OfflineSettings:
 def hub_requests(log_lines: Sequence[str]) -> Counter[str]:
     """Each file the server asked the hub for without an answer, and how many times.
 
-    huggingface_hub prints each message twice when its own handler and the app's both write it
-    (upstream 557): the lines under its logger's name are counted when there are any."""
-    named = [line for line in log_lines if _HUB_LOGGER in line and _REQUEST.search(line)]
-    counts: Counter[str] = Counter()
-    for line in named or log_lines:
+    huggingface_hub prints each message twice when its own bare handler and the app's formatted
+    one both write it (upstream 557), once when only one does (upstream 150): each file counts the
+    larger of its formatted and its bare lines."""
+    named: Counter[str] = Counter()
+    bare: Counter[str] = Counter()
+    for line in log_lines:
         found = _REQUEST.search(line)
         if found is not None:
-            counts[file_of(found.group(1).rstrip("'\","))] += 1
-    return counts
+            (named if _HUB_LOGGER in line[: found.start()] else bare)[file_of(found.group(1).rstrip("'\","))] += 1
+    return Counter({name: max(named[name], bare[name]) for name in {**named, **bare}})
 
 
 def file_of(url: str) -> str:
