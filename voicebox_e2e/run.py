@@ -17,6 +17,7 @@ from voicebox_e2e.api.errors import Exchange, http_status_in
 from voicebox_e2e.config import Settings, read_reference_text
 from voicebox_e2e.console import console
 from voicebox_e2e.figures.devices import DeviceMemory
+from voicebox_e2e.figures.gpus import list_gpus
 from voicebox_e2e.reports.previous import PreviousRun
 from voicebox_e2e.reports.rows import platform_tag
 from voicebox_e2e.row.offline import OfflineRows
@@ -60,7 +61,7 @@ class SuiteRun:
         self.stamp, self.started_at = utc_stamp(), iso_now()
         self.target: Target = resolve_target(settings, settings.output_dir / f"build-{self.stamp}.log", echo)
         binary_name = None if self.target.binary_path is None else self.target.binary_path.name
-        self.backend = BackendCheck(binary_name, settings.expect_gpu)
+        self.backend = BackendCheck(binary_name, settings.expect_gpu, machine_gpus=list_gpus())
         self.server = ServerKeeper(settings, self.target, self.stamp, echo, on_health=self.backend.observe)
         limits = PrepareSettings(settings.prepare_parallel, settings.stall_seconds, settings.timeout_download)
         self.preparing = PreparePhase(settings.prepare, models_in(self.planned), limits, echo)

@@ -37,6 +37,9 @@ def markdown(report: RunReport) -> str:
     problem = report.backend.get("problem")
     if problem:
         lines += [f"> **Wrong backend:** {table_cell(problem, 400)}", ""]
+    idle_gpu = report.backend.get("unused_gpu")
+    if idle_gpu:
+        lines += [f"> **A GPU went unused:** {table_cell(idle_gpu, 400)}.", ""]
     lines += speech_banner(report.speech)
     lines += voice_banner(report.voice, report.results)
     lines += [
@@ -112,6 +115,7 @@ def backend_line(backend: dict[str, Any]) -> str:
         f"{table_cell(backend.get('backend_type')) or 'unknown'}, variant {table_cell(backend.get('backend_variant')) or 'unknown'}, "
         f"{table_cell(gpu)}" + (f", up to {vram:g} MB of VRAM used" if isinstance(vram, (int, float)) else "")
         + f" (GPU expected: {'yes' if backend.get('expects_gpu') else 'no'})"
+        + "; this machine: " + (", ".join(table_cell(g.get("name")) for g in backend.get("machine_gpus") or []) or "no GPU listed")
     )
 
 

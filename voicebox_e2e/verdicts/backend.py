@@ -5,6 +5,10 @@ A ``voicebox-server-cuda`` (or ``-rocm``) on a machine whose GPU it cannot use s
 sign-off has tested nothing of the GPU. The run reads ``/health`` after start-up and after each
 row; a GPU build whose ``gpu_available`` is false fails every row that would have passed.
 ``expect_gpu`` (true|false; None means auto) overrides what is expected.
+
+The machine's own GPUs (``figures/gpus.py``) are recorded beside it, and any the build did not use
+is named in a warning ("this machine has an NVIDIA GeForce RTX 4090; the build ran on the CPU"):
+right for a CPU build, but the release engineer learns the machine could have tested more.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+from voicebox_e2e.figures import gpus
 from voicebox_e2e.row.result import RowResult
 from voicebox_e2e.verdicts import causes
 from voicebox_e2e.verdicts.base import RowContext
@@ -41,6 +46,7 @@ class BackendCheck:
     vram_used_mb_max: Optional[float] = None
     health_reads: int = 0
     notes: list[str] = field(default_factory=list)
+    machine_gpus: list[gpus.MachineGpu] = field(default_factory=list)  # what the machine's tools list
 
     def observe(self, health: Mapping[str, Any]) -> None:
         """Take in one /health answer."""
@@ -98,6 +104,8 @@ class BackendCheck:
             "expects_gpu": self.expects_gpu,
             "expect_gpu_setting": "auto" if self.expect_gpu is None else str(self.expect_gpu).lower(),
             "problem": self.problem(),
+            "machine_gpus": gpus.describe(self.machine_gpus),
+            "unused_gpu": gpus.warning(self.machine_gpus, self.gpu_available, self.gpu_type),
         }
 
 
