@@ -68,6 +68,7 @@ class Settings:
     speech: SpeechSettings = SpeechSettings()
     voice: VoiceSettings = VoiceSettings()
     offline: OfflineSettings = OfflineSettings()
+    upgrade_from: Optional[Path] = None  # the previous release's binary, for the @upgrade check
     expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
@@ -150,7 +151,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "audio_min_trailing_quiet", "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
         "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate", "speech_max_cer",
         "speech_min_language_probability", "bleed_max_correlation", "voice_check", "voice_min_similarity",
-        "offline_max_factor", "offline_slack_seconds",
+        "offline_max_factor", "offline_slack_seconds", "upgrade_from",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -223,6 +224,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
             enabled=_flag("voice_check", get("voice_check", "on")),
             min_similarity=_number("voice_min_similarity", get("voice_min_similarity", str(VoiceSettings.min_similarity))),
         ),
+        upgrade_from=_path(get("upgrade_from")),
         offline=OfflineSettings(
             max_factor=_number("offline_max_factor", get("offline_max_factor", str(OfflineSettings.max_factor))),
             slack_seconds=_number("offline_slack_seconds", get("offline_slack_seconds", str(OfflineSettings.slack_seconds))),
@@ -271,6 +273,8 @@ def check(settings: Settings) -> Settings:
             raise ConfigError(f"The binary {binary} does not exist; pass binary=PATH to a built voicebox-server.")
         if not binary.is_file() or not os.access(binary, os.X_OK):
             raise ConfigError(f"The binary {binary} is not an executable file; check the path and its permissions.")
+    if settings.upgrade_from is not None and not settings.upgrade_from.is_file():
+        raise ConfigError(f"upgrade_from names {settings.upgrade_from}, which does not exist; pass the previous release's voicebox-server.")
     if settings.voicebox_repo is not None and not settings.voicebox_repo.is_dir():
         raise ConfigError(
             f"The Voicebox checkout {settings.voicebox_repo} is not a directory; set voicebox_repo or VOICEBOX_REPO to it."

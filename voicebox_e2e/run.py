@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional, Sequence
 from voicebox_e2e import events
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import Exchange, http_status_in
+from voicebox_e2e.checks.upgrade import UpgradeCheck, previous_command
 from voicebox_e2e.config import Settings, read_reference_text
 from voicebox_e2e.console import console
 from voicebox_e2e.figures.devices import DeviceMemory
@@ -166,6 +167,10 @@ class SuiteRun:
 
     def move_models(self, model_name: str) -> None:
         self.offline.move_models(self.server_ready(), model_name)
+
+    def upgrade(self) -> UpgradeCheck:
+        """The @upgrade check: the previous release's data dir, opened by this build."""
+        return UpgradeCheck(self.workspace(), previous_command(self.settings.upgrade_from, self.target.simulated))
 
     def end_scenario(self) -> None:
         self.offline.back_online(self.server.session)

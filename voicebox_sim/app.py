@@ -34,7 +34,7 @@ def create_app(state: SimState) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scenario = state.scenario
-        app_log.info("Voicebox v%s starting up", VERSION)
+        app_log.info("Voicebox v%s starting up", state.version)
         app_log.info("Python %s on %s %s (%s)", platform.python_version(), platform.system(), platform.release(), platform.machine())
         server_faults.at_start(scenario)
         await asyncio.sleep(scenario.startup_seconds)

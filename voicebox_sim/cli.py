@@ -62,7 +62,13 @@ def run_bootloader(argv: Sequence[str]) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--version" in argv:
-        print(f"voicebox-server {VERSION}")
+        from voicebox_sim.scenario import ScenarioError, load_scenario
+
+        try:
+            version = load_scenario().version or VERSION
+        except ScenarioError:
+            version = VERSION
+        print(f"voicebox-server {version}")
         return
     args = parse_args(argv)
     # As server.py: the variant from the executable's own name, before anything else (the onefile

@@ -39,6 +39,13 @@ Server-wide keys::
     hub_timeout_seconds = 10       # how long one request to the hub waits for an answer
     ignore_models_dir = true       # the build ignores VOICEBOX_MODELS_DIR (reads HF_HUB_CACHE or
                                    # its own folder instead; voicebox_sim/engine/cache.py)
+    version = "0.3.0"              # the version it reports (GET /, --version, its log); default 0.5.0
+    media_paths = "0.3.0"          # store media paths as 0.3.0 did ("data/profiles/..."): a previous
+                                   # release for the upgrade check (voicebox_sim/engine/storage.py)
+    upgrade_bug = true             # the real 0.4.0 bug (upstream 440): a stored "data/..." path is
+                                   # looked for under <data dir>/data/, so old samples and audio 404
+    upgrade_loses = "samples"      # at start-up, drop every stored "profiles" | "samples" | "generations"
+                                   # row another version made (a migration that loses data)
 
 Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as ``kokoro``)::
 
@@ -126,6 +133,10 @@ class Scenario:
     hub_backoff_scale: float = 1.0
     hub_timeout_seconds: float = 10.0
     ignore_models_dir: bool = False
+    version: Optional[str] = None
+    media_paths: Optional[str] = None
+    upgrade_bug: bool = False
+    upgrade_loses: Optional[str] = None
     models: dict[str, ModelFault] = field(default_factory=dict)
 
     def fault_for(self, model_name: str) -> ModelFault:
@@ -164,6 +175,10 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
         faults[name] = fault
     if top.get("cached_load", "cache") not in ("cache", "hub"):
         raise ScenarioError(f"{source}: cached_load must be \"cache\" or \"hub\", not {top['cached_load']!r}.")
+    if top.get("media_paths") not in (None, "0.3.0"):
+        raise ScenarioError(f"{source}: media_paths must be \"0.3.0\", not {top['media_paths']!r}.")
+    if top.get("upgrade_loses") not in (None, "profiles", "samples", "generations"):
+        raise ScenarioError(f"{source}: upgrade_loses must be one of profiles, samples, generations, not {top['upgrade_loses']!r}.")
     if "cached_models" in top:
         cached = tuple(top["cached_models"])
         bad = [m for m in cached if m not in MODELS_BY_NAME]

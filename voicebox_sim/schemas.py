@@ -169,6 +169,13 @@ class HistoryResponse(BaseModel):
     active_version_id: Optional[str] = None
 
 
+class HistoryListResponse(BaseModel):
+    """Response model for history list."""
+
+    items: List[HistoryResponse]
+    total: int
+
+
 class ModelStatus(BaseModel):
     """Response model for model status."""
 

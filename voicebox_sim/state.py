@@ -9,10 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
+from voicebox_sim import VERSION
 from voicebox_sim.engine import catalogue, hardware
 from voicebox_sim.engine.cache import ModelCache
 from voicebox_sim.engine.downloads import Downloads
 from voicebox_sim.engine.memory import ModelMemory
+from voicebox_sim.faults import upgrade
 from voicebox_sim.scenario import Scenario
 from voicebox_sim.schemas import ActiveGenerationTask
 from voicebox_sim.store import Store
@@ -41,6 +43,8 @@ class SimState:
         for sub in ("profiles", "generations", "captures", "cache", "backends"):
             (data_dir / sub).mkdir(parents=True, exist_ok=True)
         self.store = Store(data_dir / "voicebox.db")
+        self.version = scenario.version or VERSION
+        upgrade.open_data(self.store, scenario, self.version)
 
     def vram_used_mb(self) -> Optional[float]:
         """torch.cuda.memory_allocated() in MB: null without a usable GPU, else the loaded weights."""

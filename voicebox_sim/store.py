@@ -25,6 +25,19 @@ class Store:
             self._db.execute(
                 f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, seq INTEGER, data TEXT)"
             )
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+
+    def opened_by(self, version: str) -> Optional[str]:
+        """Record that ``version`` opened this database; returns the version that opened it last."""
+        with self._lock:
+            found = self._db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            self._db.execute("INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (version,))
+        return None if found is None else str(found[0])
+
+    def clear(self, table: str) -> int:
+        """Delete every row of ``table``; returns how many there were."""
+        with self._lock:
+            return int(self._db.execute(f"DELETE FROM {table}").rowcount)
 
     def put(self, table: str, row: Row) -> None:
         with self._lock:

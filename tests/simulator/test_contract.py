@@ -34,6 +34,7 @@ USED_OPERATIONS = [
     ("/generate", "post"), ("/generate/{generation_id}/status", "get"), ("/history/{generation_id}", "get"),
     ("/audio/{generation_id}", "get"), ("/tasks/active", "get"), ("/models/progress/{model_name}", "get"),
     ("/models/status", "get"), ("/models/download", "post"), ("/models/cache-dir", "get"),
+    ("/history", "get"), ("/samples/{sample_id}", "get"),
 ]
 
 

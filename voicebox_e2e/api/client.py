@@ -51,6 +51,13 @@ class ProfileCalls(Transport):
                 return None
             raise
 
+    def list_samples(self, profile_id: str) -> list[dict[str, Any]]:
+        return list(self._call("GET", f"/profiles/{profile_id}/samples").json())
+
+    def sample_audio(self, sample_id: str) -> bytes:
+        """GET /samples/{id}: a sample's stored recording."""
+        return bytes(self._call("GET", f"/samples/{sample_id}", timeout=60.0).content)
+
     def upload_sample(self, profile_id: str, wav: Path, reference_text: str) -> dict[str, Any]:
         with wav.open("rb") as handle:
             files = {"file": (wav.name, handle, "audio/wav")}
@@ -88,6 +95,10 @@ class GenerationCalls(Transport):
 
     def history(self, generation_id: str, record: bool = True) -> dict[str, Any]:
         return dict(self._call("GET", f"/history/{generation_id}", record=record).json())
+
+    def list_history(self, limit: int = 500) -> list[dict[str, Any]]:
+        """GET /history: every generation, newest first."""
+        return list(self._call("GET", "/history", params={"limit": limit}).json()["items"])
 
     def audio(self, generation_id: str) -> bytes:
         return bytes(self._call("GET", f"/audio/{generation_id}", timeout=60.0).content)

@@ -7,7 +7,7 @@ import logging
 import os
 from typing import Optional
 
-from voicebox_sim.engine import audio, catalogue, hub, speech
+from voicebox_sim.engine import audio, catalogue, hub, speech, storage
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.engine.memory import resident
 from voicebox_sim.faults import generation as faults
@@ -20,7 +20,9 @@ generation_log = logging.getLogger("backend.services.generation")
 def reference_of(state: SimState, profile_id: str) -> Optional[speech.Reference]:
     """The profile's first reference recording and its transcript (None for a preset profile)."""
     sample = next((s for s in state.store.all("samples") if s["profile_id"] == profile_id), None)
-    return None if sample is None else speech.Reference(state.data_dir / sample["audio_path"], str(sample.get("reference_text") or ""))
+    if sample is None:
+        return None
+    return speech.Reference(storage.resolve(state.scenario, state.data_dir, sample["audio_path"]), str(sample.get("reference_text") or ""))
 
 
 def preset_voice_of(state: SimState, profile_id: str) -> Optional[str]:
@@ -94,7 +96,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         relative = f"generations/{gen_id}.wav"
         (state.data_dir / relative).write_bytes(wav)
         state.store.update(
-            "generations", gen_id, status="completed", audio_path=relative, duration=seconds
+            "generations", gen_id, status="completed", audio_path=storage.stored(state.scenario, relative), duration=seconds
         )
     finally:
         state.active.pop(gen_id, None)

@@ -6,15 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Optional
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, PlainTextResponse
 
-from voicebox_sim.engine import catalogue
+from voicebox_sim.engine import catalogue, storage
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.routes.sse import event_stream
 from voicebox_sim.schemas import (
+    HistoryListResponse,
     ActiveDownloadTask,
     ActiveTasksResponse,
     GenerationRequest,
@@ -100,6 +101,27 @@ def router(state: SimState) -> APIRouter:
 
         return event_stream(events())
 
+    @api.get("/history", response_model=HistoryListResponse)
+    async def list_history(profile_id: Optional[str] = None, search: Optional[str] = None, limit: int = 50, offset: int = 0) -> Any:
+        """List generation history with optional filters."""
+        rows = [r for r in reversed(state.store.all("generations")) if profile_id is None or r["profile_id"] == profile_id]
+        if search:
+            rows = [r for r in rows if search.lower() in str(r.get("text", "")).lower()]
+        names = {p["id"]: p["name"] for p in state.store.all("profiles")}
+        items = [HistoryResponse(profile_name=names.get(r["profile_id"], ""), **{k: v for k, v in r.items() if k != "source"}) for r in rows[offset:offset + limit]]
+        return HistoryListResponse(items=items, total=len(rows))
+
+    @api.get("/samples/{sample_id}")
+    async def get_sample_audio(sample_id: str):  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
+        """Serve profile sample audio file."""
+        sample = state.store.get("samples", sample_id)
+        if sample is None:
+            raise HTTPException(status_code=404, detail="Sample not found")
+        path = storage.resolve(state.scenario, state.data_dir, sample["audio_path"])
+        if not path.is_file():
+            raise HTTPException(status_code=404, detail="Audio file not found")
+        return FileResponse(path, media_type="audio/wav", filename=f"sample_{sample_id}.wav")
+
     @api.get("/history/{generation_id}", response_model=HistoryResponse)
     async def get_generation(generation_id: str) -> Any:
         """Get a generation by ID."""
@@ -115,7 +137,7 @@ def router(state: SimState) -> APIRouter:
         row = state.store.get("generations", generation_id)
         if row is None:
             raise HTTPException(status_code=404, detail="Generation not found")
-        path = state.data_dir / row["audio_path"] if row["audio_path"] else None
+        path = storage.resolve(state.scenario, state.data_dir, row["audio_path"]) if row["audio_path"] else None
         if path is None or not path.is_file():
             raise HTTPException(status_code=404, detail="Audio file not found")
         return FileResponse(path, media_type="audio/x-wav", filename=f"generation_{generation_id}.wav")

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 
-from voicebox_sim.engine import audio, catalogue
+from voicebox_sim.engine import audio, catalogue, storage
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.schemas import ProfileSampleResponse, VoiceProfileCreate, VoiceProfileResponse
 from voicebox_sim.state import SimState, iso
@@ -103,7 +103,7 @@ def router(state: SimState) -> APIRouter:
         relative = f"profiles/{profile_id}/{sample_id}.wav"
         (state.data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
         (state.data_dir / relative).write_bytes(stored)
-        row = {"id": sample_id, "profile_id": profile_id, "audio_path": relative, "reference_text": reference_text}
+        row = {"id": sample_id, "profile_id": profile_id, "audio_path": storage.stored(state.scenario, relative), "reference_text": reference_text}
         state.store.put("samples", row)
         return ProfileSampleResponse(**row)
 

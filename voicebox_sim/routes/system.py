@@ -9,7 +9,6 @@ import time
 
 from fastapi import APIRouter
 
-from voicebox_sim import VERSION
 from voicebox_sim.schemas import HealthResponse
 from voicebox_sim.state import SimState
 
@@ -20,7 +19,7 @@ def router(state: SimState) -> APIRouter:
     @api.get("/")
     async def root():  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
         """Root endpoint — serves SPA index.html in Docker, JSON otherwise."""
-        return {"message": "voicebox API", "version": VERSION}
+        return {"message": "voicebox API", "version": state.version}
 
     @api.post("/shutdown")
     async def shutdown():  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
