@@ -18,12 +18,30 @@ from conftest import ROOT, SuiteResult, run_suite
 from voicebox_e2e.verdicts import causes
 
 REAL_ERRORS: list[dict[str, Any]] = json.loads((ROOT / "tests" / "data" / "real_errors.json").read_text(encoding="utf-8"))
+# 60 more real texts (Voicebox's tracker, 25; PyInstaller, torch, ROCm, Hugging Face and other TTS
+# apps' trackers, 35), labelled by what they mean, split in two by a hash of each text before
+# anyone read them: the rules were mended on the tuning half only; the held-out half is measured,
+# never read (README, "Why a row failed").
+TUNING: list[dict[str, Any]] = json.loads((ROOT / "tests" / "data" / "causes_tuning.json").read_text(encoding="utf-8"))
+HELD_OUT: list[dict[str, Any]] = json.loads((ROOT / "tests" / "data" / "causes_heldout.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", REAL_ERRORS, ids=[f"{c['cause']}-{i}" for i, c in enumerate(REAL_ERRORS)])
 def test_real_error_texts_get_their_cause(case: dict[str, Any]) -> None:
     got = causes.classify(case.get("kind", causes.GENERATION_KIND), case["text"])
     assert got == case["cause"], f"{case['source']}: {case['text'][:200]!r} classified {got}, not {case['cause']}"
+
+
+@pytest.mark.parametrize("case", TUNING, ids=[f"{c['cause']}-{i}" for i, c in enumerate(TUNING)])
+def test_the_tuning_texts_get_their_cause(case: dict[str, Any]) -> None:
+    got = causes.classify(causes.GENERATION_KIND, case["text"])
+    assert got == case["cause"], f"{case['source']}: {case['text'][:200]!r} classified {got}, not {case['cause']}"
+
+
+def test_nine_in_ten_held_out_texts_get_their_cause() -> None:
+    # Measured: 26 of 30 before the rules were mended on the tuning half, 27 of 30 after.
+    right = sum(causes.classify(causes.GENERATION_KIND, c["text"]) == c["cause"] for c in HELD_OUT)
+    assert len(HELD_OUT) == 30 and right / len(HELD_OUT) >= 0.9, f"{right} of {len(HELD_OUT)} held-out texts got their cause"
 
 
 def test_the_real_texts_cover_every_text_cause() -> None:

@@ -34,8 +34,13 @@ SPEECH_KIND = "speech"  # the WAV is fine, but does not say the sentence (speech
 VOICE_KIND = "voice"  # the WAV says the sentence, in another voice than the reference's (voice.py)
 OFFLINE_KIND = "offline"  # a cached model needed the network: slow or failed without it (offline.py)
 
-_MISSING = r"(?:no such file|not found|cannot find|can't find|could not find|does not exist|errno 2|filenotfounderror)"
-_BUNDLE_PATH = r"(?:[\\/]_MEI[0-9A-Za-z]+[\\/]|[\\/]_internal[\\/])"
+_MISSING = r"(?:no such file|not found|cannot find|can't find|could not find|unable to find|does not exist|errno 2|filenotfounderror)"
+# Where a frozen build keeps its files: onefile's temp unpack dir, onedir's _internal, the dist output.
+_BUNDLE_PATH = r"(?:[\\/]_MEI[0-9A-Za-z]+[\\/]|[\\/]_internal[\\/]|[\\/]dist[\\/])"
+# A model repository in the Hugging Face cache (or a copy of one).
+_HUB_CACHE_PATH = r"(?:models--[\w.-]+--|[\\/]snapshots[\\/][0-9a-f]{7,}|[\\/]huggingface[\\/]hub[\\/])"
+# Data files text front ends read (phoneme tables, dictionaries): shipped in the bundle.
+_FRONT_END_DATA = r"(?:espeak-ng-data|phontab|phondata|phonindex|mecabrc|unidic|cmudict|nltk_data)"
 
 MEMORY = Cause(
     "memory", "Out of memory", "the model did not fit in memory (CPU RAM, CUDA, ROCm or MPS)",
@@ -53,6 +58,9 @@ NATIVE_GPU = Cause(
         r"hipErrorNoBinaryForGpu", r"no binary for gpu", r"found no nvidia driver", r"nvidia driver on your system is too old",
         r"cuda driver version is insufficient", r"no cuda-capable device", r"torch not compiled with cuda",
         r"sm_\d+ is not compatible with the current pytorch", r"cuda error: (?:unknown error|initialization error)",
+        r"cuda capability (?:sm_)?\d", r"Minimum and Maximum cuda capability",
+        # a native library linked against a newer OS or runtime than the machine's (not a missing file)
+        r"Symbol not found", r"newer than (?:the )?running OS",
         r"\bhip error\b", r"lib(?:cuda|cudart|cublas\w*|cudnn\w*|nvrtc|nvjitlink|amdhip64|rocblas|miopen\w*|hipblas\w*)[\w.]*\.(?:so|dylib)",
         r"(?:cudart|cublas|cudnn|nvrtc)\w*\.dll",
     ),
@@ -65,6 +73,7 @@ BUNDLE = Cause(
         _BUNDLE_PATH + r".*" + _MISSING, _MISSING + r".*" + _BUNDLE_PATH,
         r"Can't find model '[\w.-]+'", r"\[E050\]", r"Resource \S+ not found", r"espeak(?:-ng)?\S* (?:is )?not (?:installed|found)",
         r"mecabrc", r"unidic\S* .*" + _MISSING, r"executable .*not found in PATH", r"is not installed on your system",
+        _FRONT_END_DATA + r".*" + _MISSING,
     ),
 )
 NATIVE = Cause(
@@ -89,6 +98,13 @@ DOWNLOAD = Cause(
         r"Network is unreachable", r"CERTIFICATE_VERIFY_FAILED", r"GatedRepoError", r"Repository Not Found",
         r"IncompleteRead", r"ChunkedEncodingError", r"No space left on device", r"download (?:stalled|failed)",
         r"connection to \S+ timed out", r"specific connection error when trying to load",
+        # huggingface_hub's backoff: a request to the hub failed and is tried again
+        r"Retrying in \d+(?:\.\d+)?s \[Retry \d+/\d+\]",
+        # a file missing from a model repository or from the cache
+        _HUB_CACHE_PATH + r".*" + _MISSING, _MISSING + r".*" + _HUB_CACHE_PATH,
+        r"does not appear to have (?:a )?files? named", r"Can't load (?:the )?(?:feature extractor|tokenizer|config|processor|model)\b",
+        # a download that ended early
+        r"MetadataIncompleteBuffer", r"file is incomplete", r"incomplete download",
     ),
 )
 
