@@ -70,14 +70,17 @@ def language_of(voice: str) -> str:
 
 
 def speaking(voice: str, language: str, by_nearness: list[tuple[float, str]]) -> str:
-    """``voice`` speaking ``language``: itself in its own language, else blended with the voice of
-    that language nearest the reference (for a language Kokoro has no voice of, the nearest
-    voice that is not English)."""
+    """``voice`` speaking ``language``: itself in its own language, else blended with that
+    language's default voice (Kokoro's first of the language, the one the real recordings speak
+    in); for a language Kokoro has no voice of, with the nearest voice that is not English.
+
+    The default voice rather than the one nearest the reference: measured on the Hindi fox
+    sentence, blending with hf_beta (nearest) was heard at CER 0.24 or 0.37 depending on the
+    silence after it, with hf_alpha at 0.21 either way (and 0.87 of the reference's voice)."""
     if language_of(voice) == language:
         return voice
-    natives = [name for _, name in by_nearness if language_of(name) == language] or [
-        name for _, name in by_nearness if language_of(name) not in ("en", "")
-    ]
+    default = preset(None, language)
+    natives = [default] if default is not None else [name for _, name in by_nearness if language_of(name) not in ("en", "")]
     if not natives:
         return voice
     return f"{voice}:{SOUND}/{PROSODY}+{natives[0]}:{1 - SOUND:.1f}/{1 - PROSODY:.1f}"
