@@ -2,8 +2,9 @@
 
 from behave import given, then, when
 
+from voicebox_e2e.behave_glue import table_row
 from voicebox_e2e.reports.allure_attach import attach_row
-from voicebox_e2e.row.spec import make_spec
+from voicebox_e2e.row.spec import language_code, long_text, make_spec, spec_from_table
 from voicebox_e2e.server.profiles import ProfileKey
 
 
@@ -25,6 +26,13 @@ def step_preset_profile(context, engine, voice):
 @when('{engine} {model_size} (model {model_name}) speaks "{text}" in {language}')
 def step_generate(context, engine, model_size, model_name, text, language):
     spec = make_spec(context.active_outline["row"], engine, model_size, model_name, text, language)
+    context.result = context.voicebox.run(spec, context.profile_id)
+    attach_row(context.result, context.voicebox.last_exchanges, context.voicebox.previous_of(context.result))
+
+
+@when('{engine} {model_size} (model {model_name}) reads "{text_file}" in {language}')
+def step_read_long_text(context, engine, model_size, model_name, text_file, language):
+    spec = spec_from_table(table_row(context), text=long_text(text_file), language=language_code(language))
     context.result = context.voicebox.run(spec, context.profile_id)
     attach_row(context.result, context.voicebox.last_exchanges, context.voicebox.previous_of(context.result))
 

@@ -19,6 +19,7 @@ from voicebox_e2e.verdicts.speech import SpeechSettings
 from voicebox_e2e.verdicts.speech_score import SpeechLimits
 from voicebox_e2e.verdicts.voice import VoiceSettings
 from voicebox_e2e.verdicts.offline import OfflineSettings
+from voicebox_e2e.verdicts.long_text import LongTextSettings
 
 # The engines the Voicebox API accepts (its GenerationRequest.engine pattern). Which rows run is
 # decided by the feature files; this list only catches typos in only/skip.
@@ -68,6 +69,7 @@ class Settings:
     speech: SpeechSettings = SpeechSettings()
     voice: VoiceSettings = VoiceSettings()
     offline: OfflineSettings = OfflineSettings()
+    long_text: LongTextSettings = LongTextSettings()
     upgrade_from: Optional[Path] = None  # the previous release's binary, for the @upgrade check
     expect_gpu: Optional[bool] = None  # None (auto): a GPU is expected of a cuda/rocm build only
     extra_env: Mapping[str, str] = field(default_factory=dict)
@@ -151,7 +153,7 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
         "audio_min_trailing_quiet", "expect_gpu", "heavier_factor", "leak_warn_mb", "leak_fail_mb", "prepare", "prepare_parallel", "stall_seconds",
         "status_probe_seconds", "asr", "asr_model", "asr_languages", "speech_max_error_rate", "speech_max_cer",
         "speech_min_language_probability", "bleed_max_correlation", "voice_check", "voice_min_similarity",
-        "offline_max_factor", "offline_slack_seconds", "upgrade_from",
+        "offline_max_factor", "offline_slack_seconds", "upgrade_from", "long_text_max_pause_seconds", "long_text_max_falloff",
     }
     unknown = sorted(set(userdata) - known)
     if unknown:
@@ -225,6 +227,10 @@ def settings_from_userdata(userdata: Mapping[str, str], environ: Optional[Mappin
             min_similarity=_number("voice_min_similarity", get("voice_min_similarity", str(VoiceSettings.min_similarity))),
         ),
         upgrade_from=_path(get("upgrade_from")),
+        long_text=LongTextSettings(
+            max_pause_seconds=_number("long_text_max_pause_seconds", get("long_text_max_pause_seconds", str(LongTextSettings.max_pause_seconds))),
+            max_falloff=_number("long_text_max_falloff", get("long_text_max_falloff", str(LongTextSettings.max_falloff))),
+        ),
         offline=OfflineSettings(
             max_factor=_number("offline_max_factor", get("offline_max_factor", str(OfflineSettings.max_factor))),
             slack_seconds=_number("offline_slack_seconds", get("offline_slack_seconds", str(OfflineSettings.slack_seconds))),

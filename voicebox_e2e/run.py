@@ -39,6 +39,7 @@ from voicebox_e2e.verdicts import causes
 from voicebox_e2e.verdicts.backend import BackendCheck
 from voicebox_e2e.verdicts.base import RowContext, Verdict
 from voicebox_e2e.verdicts.leaks import LeakWatch
+from voicebox_e2e.verdicts.long_text import LongTextCheck
 from voicebox_e2e.verdicts.offline import OfflineCheck
 from voicebox_e2e.verdicts.speech import SpeechCheck
 from voicebox_e2e.verdicts.voice import VoiceCheck
@@ -71,7 +72,10 @@ class SuiteRun:
         self.speech = SpeechCheck(settings.speech, settings.reference_wav, read_reference_text(settings), echo)
         self.voice = VoiceCheck(settings.voice, settings.reference_wav, echo)
         # What a finished row is worth, in the order they judge (verdicts/base.py).
-        self.verdicts: list[Verdict] = [self.backend, LeakWatch(settings.leaks), self.speech, self.voice, OfflineCheck(settings.offline)]
+        self.verdicts: list[Verdict] = [
+            self.backend, LeakWatch(settings.leaks), self.speech, LongTextCheck(self.speech, settings.long_text), self.voice,
+            OfflineCheck(settings.offline),
+        ]
         self.offline = OfflineRows()  # the @offline rows' network cut and models folder
         self.previous = PreviousRun(settings.previous)
         self.rows_reported: set[str] = set()

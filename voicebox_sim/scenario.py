@@ -67,6 +67,9 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
                                    # voice farthest from its reference's)
     language = "it"                # the model speaks another language: that language's fox sentence
                                    # (en, es, fr, hi, it, pt or zh)
+    chunks = "drop"                # long text: "drop" | "double" | "blend" the chunk after the middle
+                                   # seam (voicebox_sim/engine/chunks.py)
+    falloff = true                 # long text: the last third of the speech is unintelligible
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from voicebox_sim.engine.catalogue import MODELS_BY_NAME, TTS_MODEL_NAMES
+from voicebox_sim.engine.chunks import CHUNK_FAULTS
 from voicebox_sim.engine.speech import SPEECH_FAULTS, fox_recordings
 
 SCENARIO_ENV = "VOICEBOX_SIM_SCENARIO"
@@ -103,6 +107,8 @@ class ModelFault:
     speech: Optional[str] = None
     voice: Optional[str] = None
     language: Optional[str] = None
+    chunks: Optional[str] = None
+    falloff: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,8 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
             raise ScenarioError(f"{source}: voice must be \"other\", not {fault.voice!r}.")
         if fault.language is not None and fault.language not in fox_recordings():
             raise ScenarioError(f"{source}: language must be one of {sorted(fox_recordings())}, not {fault.language!r}.")
+        if fault.chunks is not None and fault.chunks not in CHUNK_FAULTS:
+            raise ScenarioError(f"{source}: chunks must be one of {list(CHUNK_FAULTS)}, not {fault.chunks!r}.")
         if fault.sse is not None and fault.sse not in _SSE_FAULTS:
             raise ScenarioError(f"{source}: sse must be one of {sorted(_SSE_FAULTS)}, not {fault.sse!r}.")
         faults[name] = fault

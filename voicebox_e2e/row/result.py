@@ -48,6 +48,7 @@ class RowResult:
     speech: Optional[Speech] = None  # what the recognizer heard (speech_check), once checked
     voice: Optional[VoiceMatch] = None  # cloned rows: whose voice it is (voice.py), once checked
     network: Optional[str] = None  # @offline rows: how the hub was cut off or the models moved
+    long_text: Optional[Any] = None  # chunked rows: the long-text verdict (verdicts/long_text.LongTextResult)
     failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
 
     @property

@@ -4,6 +4,7 @@ tables write it, and the request body it sends."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping, Optional
 
 
@@ -18,6 +19,17 @@ class RowSpec:
     text: str
     language: str = "en"
     label: str = ""
+    max_chunk_chars: Optional[int] = None  # sent only when the row sets it (server default 800)
+    crossfade_ms: Optional[int] = None  # sent only when the row sets it (server default 50)
+
+    @property
+    def chunk_size(self) -> int:
+        return self.max_chunk_chars or DEFAULT_CHUNK_CHARS
+
+    @property
+    def chunked(self) -> bool:
+        """Whether the server splits this text into chunks (longer than the chunk size)."""
+        return len(self.text.strip()) > self.chunk_size
 
     def request_body(self, profile_id: str) -> dict[str, Any]:
         """The design's exact POST /generate body."""
@@ -31,10 +43,15 @@ class RowSpec:
         }
         if self.model_size is not None:
             body["model_size"] = self.model_size
+        if self.max_chunk_chars is not None:
+            body["max_chunk_chars"] = self.max_chunk_chars
+        if self.crossfade_ms is not None:
+            body["crossfade_ms"] = self.crossfade_ms
         return body
 
 
 NO_SIZE = {"", "—", "-", "n/a"}
+DEFAULT_CHUNK_CHARS = 800  # GenerationRequest.max_chunk_chars's default (contract section 10)
 
 
 def is_matrix_row(cells: Mapping[str, str]) -> bool:
@@ -58,7 +75,15 @@ def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "e
         text=cells.get("text", text).strip() or text,
         language=LANGUAGES.get(cells.get("language", "").strip(), cells.get("language", language).strip() or language),
         label=f"{engine} {size if size not in NO_SIZE else ''}".strip(),
+        max_chunk_chars=_number(cells.get("max_chunk_chars")),
+        crossfade_ms=_number(cells.get("crossfade_ms")),
     )
+
+
+def _number(cell: Optional[str]) -> Optional[int]:
+    """A table's number, or None for an empty or default cell."""
+    value = (cell or "").strip()
+    return None if value in NO_SIZE or value == "default" else int(value)
 
 
 # Every language POST /generate accepts (its language pattern, contract §4), as feature files name them.
@@ -77,6 +102,18 @@ def language_code(name: str) -> str:
     if code is None:
         raise ValueError(f"Unknown language {name!r} in the feature file; use one of {', '.join(LANGUAGES)}.")
     return code
+
+
+LONG_TEXTS = Path(__file__).resolve().parents[2] / "fixtures" / "long_text"
+
+
+def long_text(name: str) -> str:
+    """A story of fixtures/long_text/, by file name."""
+    path = LONG_TEXTS / name
+    if not path.is_file():
+        known = ", ".join(sorted(p.name for p in LONG_TEXTS.glob("*.txt")))
+        raise ValueError(f"The long text {name!r} is not in {LONG_TEXTS}; the feature file must name one of: {known}.")
+    return path.read_text(encoding="utf-8").strip()
 
 
 def make_spec(row: str, engine: str, model_size: str, model_name: str, text: str, language: str) -> RowSpec:

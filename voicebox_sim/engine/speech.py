@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
-from voicebox_sim.engine import kokoro, voices
+from voicebox_sim.engine import chunks, kokoro, voices
 from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, speech_duration
 from voicebox_sim.engine.made import made
 
@@ -251,13 +251,15 @@ def kokoro_voice(reference: Optional[Reference], language: str, voice: Optional[
 def speak(
     text: str, language: str, seed: Optional[int], fault: Optional[str] = None, reference: Optional[Reference] = None,
     voice: Optional[str] = None, spoken_language: Optional[str] = None, preset: Optional[str] = None,
+    max_chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS, crossfade_ms: int = 50, chunk_fault: Optional[str] = None, falloff: bool = False,
 ) -> "Optional[array[int]]":
     """The generation's speech at 24 kHz (None when neither Kokoro nor eSpeak NG can speak here).
 
     A real recording of the sentence where a preset profile asks for one, as the real server
     returned it; else Kokoro in the profile's voice (``kokoro_voice``), else eSpeak NG.
     ``spoken_language``: the fox sentence of that language instead of the text (the model spoke
-    another language)."""
+    another language). Text longer than ``max_chunk_chars`` goes through the chunker
+    (``chunks.py``), with its faults."""
     if spoken_language is not None and spoken_language != language:
         language, text = spoken_language, fox_recordings()[spoken_language][1]
     pitch = 35 + (seed or 0) % 30
@@ -280,10 +282,16 @@ def speak(
     elif fault == "reference_words" and reference is not None:  # the model speaks them again
         speech = make(f"{last_words(reference.text)} {READINGS.get(text.strip(), text)}", language)
     else:
-        real = recorded(text, language) if reference is None and fault is None else None
+        damaged = chunk_fault is not None or falloff or max_chunk_chars != chunks.DEFAULT_CHUNK_CHARS
+        real = recorded(text, language) if reference is None and fault is None and not damaged else None
         if real is not None:  # what the real server returned, sample for sample
             return real
-        speech = make(text, language)
+        if len(text.strip()) > max_chunk_chars:
+            speech = chunks.speak_chunked(
+                text, max_chunk_chars, crossfade_ms, SAMPLE_RATE, lambda chunk: make(chunk, language), chunk_fault, falloff,
+            )
+        else:
+            speech = make(text, language)
     if speech is None:
         return None
     if fault == "cut_off":

@@ -78,6 +78,7 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         speaking = None if fault.wav == "silent" else asyncio.ensure_future(asyncio.to_thread(
             speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"]),
             fault.voice, fault.language, preset_voice_of(state, row["profile_id"]),
+            row.get("max_chunk_chars") or 800, row.get("crossfade_ms", 50), fault.chunks, fault.falloff,
         ))
         leaking = asyncio.ensure_future(asyncio.to_thread(resident, fault.leak_mb_per_generation))
         if fault.rtf is None:

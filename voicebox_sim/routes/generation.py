@@ -65,6 +65,8 @@ def router(state: SimState) -> APIRouter:
             "created_at": iso(utcnow()),
             "versions": None,
             "active_version_id": None,
+            "max_chunk_chars": data.max_chunk_chars,  # (kept for the worker; not in the history's answer)
+            "crossfade_ms": data.crossfade_ms,
         }
         state.store.put("generations", row)
         state.queue.put_nowait(row["id"])
