@@ -10,6 +10,7 @@ import allure
 
 from voicebox_e2e.reports.allure_extras import audio_player
 from voicebox_e2e.api.errors import Exchange
+from voicebox_e2e.reports.long_text import long_text_text
 from voicebox_e2e.reports.offline import offline_text
 from voicebox_e2e.reports.performance import performance_text
 from voicebox_e2e.server.redaction import redact
@@ -38,6 +39,8 @@ def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optio
         allure.attach(speech_text(result.speech.to_json()), name="heard (speech check)", attachment_type=allure.attachment_type.TEXT)
     if result.voice is not None:
         allure.attach(voice_text(result.voice.to_json()), name="whose voice (voice check)", attachment_type=allure.attachment_type.TEXT)
+    if record.get("long_text"):
+        allure.attach(long_text_text(record["long_text"]), name="long text (heard sentence by sentence)", attachment_type=allure.attachment_type.TEXT)
     if result.network is not None:
         allure.attach(offline_text(record), name="offline (how the network was cut)", attachment_type=allure.attachment_type.TEXT)
     if result.server_log_tail:

@@ -22,6 +22,7 @@ from typing import Any, Optional, Sequence
 from voicebox_e2e.reports.cells import table_cell
 from voicebox_e2e.reports.rows import STATUS_WORDS, fenced, matrix_order
 from voicebox_e2e.reports.speech import judged_and_not
+from voicebox_e2e.reports.long_text import long_text_cell
 from voicebox_e2e.reports.offline import offline_cell
 from voicebox_e2e.reports.voice import voice_cell, voice_said
 
@@ -74,6 +75,8 @@ def figures(row: dict[str, Any]) -> str:
         parts.append(voice_cell(row))
     if offline_cell(row):
         parts.append(offline_cell(row))
+    if long_text_cell(row):
+        parts.append(long_text_cell(row))
     return f" · {', '.join(parts)}" if parts else ""
 
 

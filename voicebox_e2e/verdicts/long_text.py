@@ -58,6 +58,8 @@ class LongTextSettings:
 
 @dataclass
 class LongTextResult:
+    characters: int
+    chunks: int
     sentences: int
     windows: int
     heard: str
@@ -130,23 +132,46 @@ def write_wav(samples: "np.ndarray[Any, Any]", path: Path) -> None:
         out.writeframes(pcm.tobytes())
 
 
-def hear_in_windows(samples: "np.ndarray[Any, Any]", language: str, hear: Hear, settings: LongTextSettings) -> tuple[str, int, list[tuple[float, float]]]:
-    """The words heard, window by window, the number of windows, and the pauses found."""
+@dataclass(frozen=True)
+class Window:
+    start: float
+    end: float
+    heard: str
+    sound: float  # seconds of it that are not quiet
+
+
+def hear_in_windows(samples: "np.ndarray[Any, Any]", language: str, hear: Hear, settings: LongTextSettings) -> tuple[list[Window], list[tuple[float, float]]]:
+    """Each window of the speech with what was heard in it, and the pauses found."""
     pauses = quiet_spans(samples, settings.min_pause_seconds)
-    spans = windows(len(samples) / RATE, pauses, settings.window_seconds)
     heard = []
     with tempfile.TemporaryDirectory(prefix="voicebox-e2e-long-") as folder:
-        for number, (start, end) in enumerate(spans):
+        for number, (start, end) in enumerate(windows(len(samples) / RATE, pauses, settings.window_seconds)):
             path = Path(folder) / f"window-{number}.wav"
             write_wav(samples[int(start * RATE): int(end * RATE)], path)
-            heard.append(hear(path, language))
-    return " ".join(h.strip() for h in heard), len(spans), pauses
+            quiet = sum(max(0.0, min(b, end) - max(a, start)) for a, b in pauses)
+            heard.append(Window(start, end, hear(path, language).strip(), round(end - start - quiet, 2)))
+    return heard, pauses
+
+
+def unclear(spoken: list[Window], matched: list[float]) -> list[Window]:
+    """Windows of sound that could not be made out: little heard in them (under 40 % of the
+    median characters a second of sound), or what was heard is mostly not the text (under 40 %
+    of it aligned). A chunk left out leaves no such window: its sound is not there."""
+    def rate(window: Window) -> float:
+        return len(window.heard.replace(" ", "")) / window.sound
+
+    sounding = [(w, m) for w, m in zip(spoken, matched) if w.sound >= 2.0]
+    if not sounding:
+        return []
+    median = float(np.median([rate(w) for w, _ in sounding]))
+    return [w for w, m in sounding if rate(w) < 0.4 * median or m < 0.4]
 
 
 def judge_long(text: str, language: str, samples: "np.ndarray[Any, Any]", hear: Hear, settings: LongTextSettings, max_chunk_chars: int = 800) -> LongTextResult:
     """The long-text verdict on ``samples`` (16 kHz mono float) of ``text``."""
     sentences = split_sentences(text)
-    heard, count, pauses = hear_in_windows(samples, language, hear, settings)
+    spoken, pauses = hear_in_windows(samples, language, hear, settings)
+    heard = " ".join(w.heard for w in spoken)
     expected: list[str] = []
     owner: list[int] = []
     for index, sentence in enumerate(sentences):
@@ -157,36 +182,72 @@ def judge_long(text: str, language: str, samples: "np.ndarray[Any, Any]", hear: 
     repeat = REPEAT if metric(language) == "wer" else 5 * REPEAT
     matcher = SequenceMatcher(None, expected, got, autojunk=False)
     found = [0] * len(sentences)
+    aligned = [False] * len(got)
     for block in matcher.get_matching_blocks():
         for i in range(block.a, block.a + block.size):
             found[owner[i]] += 1
+        aligned[block.b: block.b + block.size] = [True] * block.size
+    matched, offset = [], 0  # each window's share of its heard words that align with the text
+    for window in spoken:
+        size = len(scored(window.heard, language))
+        matched.append(sum(aligned[offset: offset + size]) / size if size else 0.0)
+        offset += size
     sizes = [max(1, len(scored(s, language))) for s in sentences]
     share = [round(found[i] / sizes[i], 3) for i in range(len(sentences))]
     third = max(1, len(sentences) // 3)
     first = 1 - sum(found[:third]) / sum(sizes[:third])
     last = 1 - sum(found[-third:]) / sum(sizes[-third:])
-    inside = [(a, b) for a, b in pauses if a > 0.05 and b < len(samples) / RATE - 0.05]
+    duration = len(samples) / RATE
+    inside = [(a, b) for a, b in pauses if a > 0.05 and b < duration - 0.05]
     longest = max((b - a for a, b in inside), default=0.0)
-    result = LongTextResult(len(sentences), count, heard, share, round(first, 3), round(last, 3), round(longest, 2))
-    seams = set(chunk_sentences(sentences, max_chunk_chars)[1:])
-    for index, value in enumerate(share):
-        quoted = _quote(sentences[index])
-        if value < settings.min_heard:
-            result.problems.append(f"a chunk dropped: sentence {index + 1} of {len(sentences)} ({quoted}) was not heard ({value:.0%} of its words)")
-        elif value < settings.min_whole:
-            at_seam = index in seams or index + 1 in seams
-            what = "blended at a chunk seam" if at_seam else "garbled"
-            result.problems.append(f"{what}: sentence {index + 1} of {len(sentences)} ({quoted}) heard at {value:.0%} of its words")
+    starts = chunk_sentences(sentences, max_chunk_chars)
+    result = LongTextResult(len(text.strip()), len(starts), len(sentences), len(spoken), heard, share, round(first, 3), round(last, 3), round(longest, 2))
+    # Falling apart: the last third misses far more than the first, and there is sound in the
+    # last third of the audio that cannot be made out (a chunk left out leaves no sound).
+    mumbled = [w for w in unclear(spoken, matched) if w.end > duration * 2 / 3]
+    falloff = last - first > settings.max_falloff and bool(mumbled)
+    explained = set(range(len(sentences) - third, len(sentences))) if falloff else set()
+    for first_index, last_index in _runs([i for i, v in enumerate(share) if v < settings.min_whole and i not in explained]):
+        result.problems.append(_lost(first_index, last_index, sentences, found, sizes, starts, settings))
     for index in _doubled(matcher, expected, got, owner, repeat):
         result.problems.append(f"a chunk doubled: sentence {index + 1} of {len(sentences)} ({_quote(sentences[index])}) was heard twice")
-    if last - first > settings.max_falloff:
+    if falloff:
         result.problems.append(
-            f"the end is less clear than the start: the last third missed {last:.0%} of its words, the first {first:.0%}"
+            f"the end is less clear than the start: the last third missed {last:.0%} of its words, the first {first:.0%} "
+            f"(sound from {mumbled[0].start:.0f} s on that cannot be made out)"
         )
     if longest > settings.max_pause_seconds:
         start = next(a for a, b in inside if b - a == max(b - a for a, b in inside))
         result.problems.append(f"a hole: {longest:.1f} s of silence at {start:.1f} s, longer than a pause ({settings.max_pause_seconds:g} s)")
     return result
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Consecutive indexes as (first, last) pairs."""
+    runs: list[tuple[int, int]] = []
+    for index in indexes:
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
+def _lost(first: int, last: int, sentences: list[str], found: list[int], sizes: list[int], starts: list[int], settings: LongTextSettings) -> str:
+    """One sentence for a run of sentences not heard whole, named by where it lies in the chunks."""
+    heard = sum(found[first: last + 1]) / sum(sizes[first: last + 1])
+    which = f"sentence {first + 1}" if first == last else f"sentences {first + 1}-{last + 1}"
+    where = f"{which} of {len(sentences)} ({_quote(sentences[first])}{'…' if first != last else ''})"
+    ends = [*starts[1:], len(sentences)]
+    chunk = max(i for i, s in enumerate(starts) if s <= first)
+    if heard < settings.min_heard and first == starts[chunk] and last + 1 in ends:
+        return f"a chunk dropped: {where}, chunk {chunk + 1} of {len(starts)}, not heard ({heard:.0%} of the words)"
+    if last + 1 in starts:
+        return f"blended at a chunk seam: the end of chunk {chunk + 1}, {where}, not heard under the start of chunk {chunk + 2} ({heard:.0%} of the words)"
+    if first in starts[1:]:
+        return f"blended at a chunk seam: the start of chunk {chunk + 1}, {where}, not heard over the end of chunk {chunk} ({heard:.0%} of the words)"
+    what = "not heard" if heard < settings.min_heard else "garbled"
+    return f"{what}: {where} ({heard:.0%} of the words)"
 
 
 def _doubled(matcher: SequenceMatcher[str], expected: list[str], got: list[str], owner: list[int], repeat: int) -> list[int]:

@@ -1,0 +1,45 @@
+"""The @long_text rows against the simulator, run as QA runs them: the real long output passes,
+and a chunk dropped, doubled or blended at the seam, or speech that falls apart in its last third,
+fails its row with cause audio and a sentence that names it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_suite
+
+pytestmark = pytest.mark.suite
+
+BROKEN_CHUNKS = """
+[models."qwen-tts-1.7B"]
+chunks = "drop"
+[models."qwen-custom-voice-1.7B"]
+chunks = "double"
+[models."chatterbox-tts"]
+chunks = "blend"
+[models."tada-1b"]
+falloff = true
+"""
+
+
+@pytest.mark.timeout(900)
+def test_each_way_chunks_break_fails_its_row_and_the_real_long_output_passes(tmp_path: Path) -> None:
+    run = run_suite(
+        tmp_path, "-D", "asr=on", "-D", "voice_check=off", "--name", r"^Row L(1|3|6|9|11):", scenario=BROKEN_CHUNKS, tags="@long_text", timeout=900,
+    )
+    rows = run.rows()
+    assert run.statuses() == {"L1": "failed", "L3": "failed", "L6": "failed", "L9": "failed", "L11": "passed"}, run.proc.stdout[-3000:]
+    assert all(rows[r]["cause"] == "audio" for r in ("L1", "L3", "L6", "L9"))
+    # the server's two chunks: sentences 1-8 and 9-11; the damage is at the seam between them
+    assert "a chunk dropped: sentences 9-11 of 11 ('Years later, when the lighthouse" in rows["L1"]["error"], rows["L1"]["error"]
+    assert "chunk 2 of 2, not heard" in rows["L1"]["error"]
+    assert "a chunk doubled: sentence 9 of 11 ('Years later, when the lighthouse" in rows["L3"]["error"], rows["L3"]["error"]
+    assert "blended at a chunk seam: the end of chunk 1, sentences " in rows["L6"]["error"], rows["L6"]["error"]
+    assert "the end is less clear than the start: the last third missed " in rows["L9"]["error"], rows["L9"]["error"]
+    assert "chunk dropped" not in rows["L9"]["error"] and "blended" not in rows["L9"]["error"]
+    clean = rows["L11"]["long_text"]
+    assert clean["problems"] == [] and clean["sentences"] == 11 and rows["L11"]["audio_duration"] == 63.8
+    markdown = run.markdown
+    assert "## Long text" in markdown and "| L1 | qwen | 1.7B | en | 1106 | 2 | 11 |" in markdown
