@@ -47,6 +47,7 @@ def test_slower_and_heavier_factors_decide_what_counts_as_a_change(tmp_path: Pat
     assert flagged("-D", "heavier_factor=100") == (True, False)
 
 
+@pytest.mark.hearing
 def test_asr_languages_chooses_where_the_words_are_judged(tmp_path: Path) -> None:
     babble = "[models.kokoro]\nspeech = \"babble\"\n"
     judged = run_suite(tmp_path / "judged", *SPEECH, *row_named("M37"), scenario=babble, **KOKORO_ROW)
@@ -56,12 +57,14 @@ def test_asr_languages_chooses_where_the_words_are_judged(tmp_path: Path) -> Non
     assert row["status"] == "passed" and "words not judged in Spanish (asr_languages)" in row["speech"]["note"], row
 
 
+@pytest.mark.hearing
 def test_speech_max_error_rate_is_the_english_limit(tmp_path: Path) -> None:
     run = run_suite(tmp_path, *KOKORO, *SPEECH, "-D", "speech_max_error_rate=2", scenario="[models.kokoro]\nspeech = \"babble\"\n")
     row = run.rows()["10"]
     assert row["status"] == "passed" and row["speech"]["error_rate"] > 0.5, row  # past the default 0.5
 
 
+@pytest.mark.hearing
 def test_speech_max_cer_is_the_limit_in_the_other_languages(tmp_path: Path) -> None:
     # the real French recording's reading is close but not exact (CER above zero)
     run = run_suite(tmp_path, *SPEECH, "-D", "speech_max_cer=0", *row_named("M38"), scenario="", **KOKORO_ROW)
@@ -69,6 +72,7 @@ def test_speech_max_cer_is_the_limit_in_the_other_languages(tmp_path: Path) -> N
     assert error.startswith("unintelligible: CER 0.") and "heard '" in error, error
 
 
+@pytest.mark.hearing
 def test_speech_min_language_probability_decides_when_english_is_sure(tmp_path: Path) -> None:
     english = "[models.kokoro]\nspeech = \"wrong_language\"\n"
     words_aside = ("-D", "asr_languages=en", *row_named("M37"))  # Spanish words not judged: only the language is
@@ -78,6 +82,7 @@ def test_speech_min_language_probability_decides_when_english_is_sure(tmp_path: 
     assert never.rows()["M37"]["status"] == "passed", never.rows()["M37"]
 
 
+@pytest.mark.hearing
 def test_bleed_max_correlation_is_the_bleed_limit(tmp_path: Path) -> None:
     # any output correlates with the reference's tail a little: at a limit of 0 every cloned row bleeds
     run = run_suite(tmp_path, "-D", "only=luxtts", *SPEECH, "-D", "bleed_max_correlation=0", scenario="")

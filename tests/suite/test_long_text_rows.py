@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_suite
 
-pytestmark = pytest.mark.suite
+pytestmark = [pytest.mark.suite, pytest.mark.hearing]
 
 BROKEN_CHUNKS = """
 [models."qwen-tts-1.7B"]

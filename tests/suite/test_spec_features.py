@@ -86,6 +86,7 @@ def contract_languages() -> dict[str, set[str]]:
     return table
 
 
+@pytest.mark.hearing
 def test_every_language_of_the_release_run_passes_the_speech_and_voice_checks(tmp_path: Path) -> None:
     # one row per language beyond the kokoro rows' (their own test hears those): TADA's nine
     # cloned languages, Chatterbox's ko, he, ru, el and hi, and the preset rows in ja, ko, de, ru

@@ -13,6 +13,8 @@ from voicebox_e2e.verdicts.speech_score import JUDGED, Heard, SpeechLimits, scor
 from voicebox_sim.engine import speech
 from voicebox_sim.engine.audio import pcm_wav
 
+pytestmark = pytest.mark.hearing  # the recognizer or the embedder on audio (CI runs these on one Python)
+
 LIMITS = SpeechLimits()
 FOX = {language: (path.name, text) for language, (path, text) in speech.fox_recordings().items()}
 RECORDINGS = speech.RECORDINGS

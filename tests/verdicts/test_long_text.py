@@ -16,6 +16,8 @@ from voicebox_e2e.verdicts.long_text import RATE, LongTextSettings, chunk_senten
 from voicebox_e2e.verdicts.recognizer import Recognizer
 from voicebox_sim.engine.speech import RECORDINGS
 
+pytestmark = pytest.mark.hearing  # the recognizer or the embedder on audio (CI runs these on one Python)
+
 LONG = RECORDINGS / "en-af_heart-long.wav"
 TEXT = (RECORDINGS / "en-af_heart-long.txt").read_text(encoding="utf-8").strip()
 SETTINGS = LongTextSettings()

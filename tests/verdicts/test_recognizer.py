@@ -24,6 +24,8 @@ from voicebox_e2e.verdicts.speech_score import SpeechLimits, error_rate, score, 
 from voicebox_sim.engine import speech
 from voicebox_sim.engine.audio import pcm_wav
 
+pytestmark = pytest.mark.hearing  # the recognizer or the embedder on audio (CI runs these on one Python)
+
 ROOT = Path(__file__).resolve().parents[2]
 FOX = "The quick brown fox jumps over the lazy dog."
 KOKORO = ROOT / "tests" / "data" / "kokoro82m_fox.wav"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import run_suite
 
-pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
+pytestmark = [pytest.mark.suite, pytest.mark.hearing]  # every test here runs behave, a simulator or the recognizer
 
 SPEECH_ON = ("-D", "asr=on")
 KOKORO_QWEN = ("-D", "only=kokoro,qwen")

@@ -21,6 +21,8 @@ from voicebox_e2e.verdicts.speaker import SpeakerEmbedder, read_16k, similarity
 from voicebox_e2e.verdicts.voice import VoiceCheck, VoiceSettings, reference_problem
 from voicebox_sim.engine.speech import RECORDINGS
 
+pytestmark = pytest.mark.hearing  # the recognizer or the embedder on audio (CI runs these on one Python)
+
 FOX = sorted(RECORDINGS.glob("*-fox.wav"))  # seven real voices: af_heart, ef_dora, ff_siwis, hf_alpha, ...
 LONG = RECORDINGS / "en-af_heart-long.wav"  # af_heart again, another text, 64 s
 

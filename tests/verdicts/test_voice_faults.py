@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_suite
 
-pytestmark = pytest.mark.suite  # every test here runs behave against the simulator
+pytestmark = [pytest.mark.suite, pytest.mark.hearing]  # every test here runs behave against the simulator
 
 LUXTTS = ("-D", "only=luxtts")  # row 5: luxtts speaks with the cloned voice
 
