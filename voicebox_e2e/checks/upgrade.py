@@ -121,7 +121,10 @@ class UpgradeCheck:
         try:
             self.server.wait_healthy(self.session.settings.health_timeout, requests.Session())
         except Exception as exc:
-            raise UpgradeSetupError(f"The {which} build did not become healthy on the upgrade's data dir: {exc}") from exc
+            sentence = f"The {which} build did not become healthy on the upgrade's data dir: {exc}"
+            if which == "new":  # this build cannot open the last release's data: the upgrade failed
+                raise AssertionError(causes.tagged(causes.UPGRADE.key, sentence)) from exc
+            raise UpgradeSetupError(sentence) from exc
         return VoiceboxClient(self.server.base_url)
 
     def make_user_data(self, samples: int, engine: str, voice: str) -> None:
