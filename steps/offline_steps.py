@@ -29,10 +29,6 @@ def step_models_moved(context, model_name):
 
 
 @then("it loaded from its cache as fast as with the network")
-def step_offline_ok(context):
-    assert context.result.offline_ok, context.result.failure_message
-
-
 @then("it found its model in that folder without a download")
-def step_found_in_folder(context):
+def step_offline_ok(context):
     assert context.result.offline_ok, context.result.failure_message
