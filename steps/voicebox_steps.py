@@ -18,6 +18,11 @@ def step_cloned_profile(context):
     context.profile_id = context.voicebox.profile(ProfileKey("cloned"))
 
 
+@given("a cloned voice profile made from the reference recording as {reference}")
+def step_cloned_profile_as(context, reference):
+    context.profile_id = context.voicebox.profile(ProfileKey("cloned", reference=reference))
+
+
 @given('the {engine} preset voice "{voice}"')
 def step_preset_profile(context, engine, voice):
     context.profile_id = context.voicebox.profile(ProfileKey("preset", engine, voice))
@@ -25,7 +30,7 @@ def step_preset_profile(context, engine, voice):
 
 @when('{engine} {model_size} (model {model_name}) speaks "{text}" in {language}')
 def step_generate(context, engine, model_size, model_name, text, language):
-    spec = make_spec(context.active_outline["row"], engine, model_size, model_name, text, language)
+    spec = make_spec(context.active_outline["row"], engine, model_size, model_name, text, language, table_row(context))
     context.result = context.voicebox.run(spec, context.profile_id)
     attach_row(context.result, context.voicebox.last_exchanges, context.voicebox.previous_of(context.result))
 

@@ -145,7 +145,7 @@ class SuiteRun:
         self.last_exchanges = session.client.exchanges[mark:]
         log_lines = session.log_since(log_mark)
         row = RowContext(
-            spec, profile_id == session.profiles.get(ProfileKey("cloned")), session.launches, self.server.read_health(),
+            spec, session.profiles.is_cloned(profile_id), session.launches, self.server.read_health(),
             log_lines, self.offline.condition(spec.model_name),
         )
         result.device = self.devices.resolve(spec.model_name, result.device)  # (rows that load nothing)

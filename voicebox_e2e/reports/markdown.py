@@ -9,6 +9,7 @@ from typing import Any
 from voicebox_e2e.reports.cells import table_cell
 from voicebox_e2e.reports.changes import changes_markdown
 from voicebox_e2e.reports.long_text import long_text_table
+from voicebox_e2e.reports.workloads import workload_table
 from voicebox_e2e.reports.offline import offline_table
 from voicebox_e2e.reports.performance import performance_table
 from voicebox_e2e.reports.rows import STATUS_WORDS, cause_counts, engine_order, fenced, row_warnings
@@ -78,6 +79,9 @@ def markdown(report: RunReport) -> str:
     voices = voice_table(report.results)
     if voices:
         lines += ["", "## Voice", "", "Each cloned row's speaker similarity to the reference recording (cosine of d-vectors).", ""] + voices
+    sent = workload_table(report.results)
+    if sent:
+        lines += ["", "## Workloads", "", "Rows that send what users send beyond the matrix's one sentence and WAV (features tagged @workload).", ""] + sent
     chunked = long_text_table(report.results)
     if chunked:
         lines += ["", "## Long text", "", "Rows whose text the server chunks, heard window by window and aligned with the text sentence by sentence (share of words missed, in English; of letters, elsewhere).", ""] + chunked

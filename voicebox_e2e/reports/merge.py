@@ -77,6 +77,8 @@ def figures(row: dict[str, Any]) -> str:
         parts.append(offline_cell(row))
     if long_text_cell(row):
         parts.append(long_text_cell(row))
+    elif row.get("workload"):
+        parts.append(str(row["workload"]))
     return f" · {', '.join(parts)}" if parts else ""
 
 

@@ -48,6 +48,7 @@ class RowResult:
     speech: Optional[Speech] = None  # what the recognizer heard (speech_check), once checked
     voice: Optional[VoiceMatch] = None  # cloned rows: whose voice it is (voice.py), once checked
     network: Optional[str] = None  # @offline rows: how the hub was cut off or the models moved
+    workload: Optional[str] = None  # @workload rows: what the row sends beyond the matrix (spec.workload)
     long_text: Optional[Any] = None  # chunked rows: the long-text verdict (verdicts/long_text.LongTextResult)
     failure_kind: Optional[str] = field(default=None, repr=False)  # what the suite saw; decides the cause
 
@@ -99,7 +100,7 @@ class RowResult:
 
 def placeholder(spec: RowSpec, status: str, error: Optional[str], kind: Optional[str] = None, log_lines: Optional[list[str]] = None) -> RowResult:
     """The record of a row that produced no result of its own (not run, or broken in setup)."""
-    result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
+    result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language, workload=spec.workload)
     result.fail(kind, "" if error is None else redact(error), status)
     result.error = None if error is None else result.error
     result.decide_cause(log_lines or [])

@@ -63,7 +63,7 @@ def run_row(
 ) -> RowResult:
     """Run one row against a healthy server and say exactly how it went. Never raises for the
     server's misbehaviour: every failure becomes the row's status and error text."""
-    result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language)
+    result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language, workload=spec.workload)
     started = time.monotonic()
     mark = server.log_mark()
     clock = StatusClock()

@@ -21,6 +21,22 @@ class RowSpec:
     label: str = ""
     max_chunk_chars: Optional[int] = None  # sent only when the row sets it (server default 800)
     crossfade_ms: Optional[int] = None  # sent only when the row sets it (server default 50)
+    reference: Optional[str] = None  # the cloned profile's reference in this format (row/references.py)
+
+    @property
+    def workload(self) -> Optional[str]:
+        """What the row sends beyond the matrix's one sentence and WAV, in words; None for a matrix row."""
+        said = []
+        if self.reference is not None:
+            from voicebox_e2e.row.references import reference_format
+
+            said.append(f"the reference as {reference_format(self.reference).title}")
+        if self.chunked or self.max_chunk_chars is not None or self.crossfade_ms is not None:
+            said.append(
+                f"{len(self.text.strip())} characters in chunks of at most {self.chunk_size}"
+                + (f", crossfade {self.crossfade_ms} ms" if self.crossfade_ms is not None else "")
+            )
+        return "; ".join(said) or None
 
     @property
     def chunk_size(self) -> int:
@@ -77,6 +93,7 @@ def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "e
         label=f"{engine} {size if size not in NO_SIZE else ''}".strip(),
         max_chunk_chars=_number(cells.get("max_chunk_chars")),
         crossfade_ms=_number(cells.get("crossfade_ms")),
+        reference=cells.get("reference", "").strip() or None,
     )
 
 
@@ -116,9 +133,10 @@ def long_text(name: str) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def make_spec(row: str, engine: str, model_size: str, model_name: str, text: str, language: str) -> RowSpec:
-    """A RowSpec from a step's words ("qwen", "1.7B" or "—", "qwen-tts-1.7B", "...", "English")."""
-    return spec_from_table(
-        {"row": row, "engine": engine, "model_size": model_size, "model_name": model_name},
-        text=text, language=language_code(language),
-    )
+def make_spec(
+    row: str, engine: str, model_size: str, model_name: str, text: str, language: str, cells: Optional[Mapping[str, str]] = None,
+) -> RowSpec:
+    """A RowSpec from a step's words ("qwen", "1.7B" or "—", "qwen-tts-1.7B", "...", "English"), with
+    the rest of its Examples row (``cells``: a reference format, chunk settings)."""
+    words = {"row": row, "engine": engine, "model_size": model_size, "model_name": model_name}
+    return spec_from_table({**(cells or {}), **words}, text=text, language=language_code(language))

@@ -8,6 +8,13 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from voicebox_e2e.api.client import VoiceboxClient
+from voicebox_e2e.api.errors import ApiError
+from voicebox_e2e.row.references import encode, reference_format
+from voicebox_e2e.verdicts import causes
+
+
+class ReferenceRefused(RuntimeError):
+    """The server would not take the reference recording as a sample; the message leads with its cause."""
 
 
 @dataclass(frozen=True)
@@ -15,6 +22,7 @@ class ProfileKey:
     kind: str  # "cloned" or "preset"
     engine: Optional[str] = None
     voice: Optional[str] = None
+    reference: Optional[str] = None  # a cloned profile's reference in this format (row/references.py)
 
     @classmethod
     def for_voice(cls, engine: str, voice: str) -> "ProfileKey":
@@ -23,18 +31,25 @@ class ProfileKey:
 
     @property
     def name(self) -> str:
-        return "e2e-cloned" if self.kind == "cloned" else f"e2e-{self.engine}-{self.voice}"
+        if self.kind == "cloned":
+            return "e2e-cloned" if self.reference is None else f"e2e-cloned-{self.reference}"
+        return f"e2e-{self.engine}-{self.voice}"
 
 
 class ProfileBook:
     """The profiles this run uses, by key; ``client`` gives the running server's client."""
 
-    def __init__(self, client: Callable[[], VoiceboxClient], reference_wav: Path, reference_text: str) -> None:
+    def __init__(self, client: Callable[[], VoiceboxClient], reference_wav: Path, reference_text: str, encoded: Optional[Path] = None) -> None:
         self.client = client
         self.reference_wav = reference_wav
+        self.encoded = encoded  # where the reference is re-encoded for a profile in another format
         self.reference_text = reference_text
         self.ids: dict[ProfileKey, str] = {}
         self.created: list[str] = []  # the names of the profiles this run created
+
+    def is_cloned(self, profile_id: str) -> bool:
+        """Whether the profile speaks with the reference recording's voice (in any format)."""
+        return any(key.kind == "cloned" and known == profile_id for key, known in self.ids.items())
 
     def get(self, key: ProfileKey) -> Optional[str]:
         """The id the profile of ``key`` had when last used, if it was."""
@@ -55,6 +70,20 @@ class ProfileBook:
             profile_id = str(self.client().create_profile(body)["id"])
             self.created.append(key.name)
         if key.kind == "cloned" and (existing is None or not existing.get("sample_count")):
-            self.client().upload_sample(profile_id, self.reference_wav, self.reference_text)
+            self.upload(profile_id, key.reference)
         self.ids[key] = profile_id
         return profile_id
+
+    def upload(self, profile_id: str, reference: Optional[str]) -> None:
+        """The reference recording as the profile's sample (re-encoded as ``reference`` if given);
+        a refusal names the format, led by its cause."""
+        wav, title = self.reference_wav, "WAV"
+        if reference is not None:
+            fmt = reference_format(reference)
+            wav, title = encode(self.reference_wav, fmt, self.encoded or self.reference_wav.parent), fmt.title
+        try:
+            self.client().upload_sample(profile_id, wav, self.reference_text)
+        except ApiError as exc:
+            if exc.status != 400:
+                raise
+            raise ReferenceRefused(causes.tagged(causes.REFERENCE.key, f"The server refused the reference recording as {title} ({wav.name}): {exc}")) from exc

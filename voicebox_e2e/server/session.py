@@ -69,7 +69,7 @@ class Session:
         self.launches = 0
         self.restarts: list[str] = []
         self.health_seconds: list[float] = []
-        self.profiles = ProfileBook(lambda: self.client, settings.reference_wav, read_reference_text(settings))
+        self.profiles = ProfileBook(lambda: self.client, settings.reference_wav, read_reference_text(settings), self.data_dir / "references")
         self.shutdown_notes: list[str] = []
         self.log_bytes = 0  # everything the server(s) printed, including what the ring buffer dropped
         self._awaiting_health = False

@@ -116,6 +116,10 @@ AUDIO = Cause("audio", "Bad audio", "the generation completed but its WAV failed
 API = Cause("api", "API error", "the server answered an HTTP error or broke its own protocol")
 BACKEND = Cause("backend", "Wrong backend (GPU build on CPU)", "the rows ran on another backend than the build is for")
 ENGINE = Cause("engine", "Engine error", "the model raised an error no other cause explains")
+REFERENCE = Cause(
+    "reference", "Reference recording refused",
+    "the server refused the reference recording uploaded for a cloned profile (its format or its content), so no cloned voice could be made",
+)
 UPGRADE = Cause(
     "upgrade", "Upgrade lost the user's data",
     "this build opened the previous release's data dir and lost a profile, sample, generation or audio file, or could not use an old profile",
@@ -131,7 +135,7 @@ OFFLINE = Cause(
 TEXT_CAUSES: tuple[Cause, ...] = (MEMORY, NATIVE_GPU, BUNDLE, NATIVE, DOWNLOAD)
 
 # Every cause once, in the order reports list them.
-CAUSES: tuple[Cause, ...] = (BUNDLE, NATIVE_GPU, DOWNLOAD, OFFLINE, UPGRADE, MEMORY, STARTUP, CRASH, TIMEOUT, BACKEND, AUDIO, API, ENGINE)
+CAUSES: tuple[Cause, ...] = (BUNDLE, NATIVE_GPU, DOWNLOAD, OFFLINE, UPGRADE, REFERENCE, MEMORY, STARTUP, CRASH, TIMEOUT, BACKEND, AUDIO, API, ENGINE)
 CAUSE_KEYS: tuple[str, ...] = tuple(c.key for c in CAUSES)
 BY_KEY: dict[str, Cause] = {c.key: c for c in CAUSES}
 
