@@ -21,6 +21,7 @@ Feature: A voice cloned from the reference as users record it
     Then the generation completes
     And the audio is a playable WAV of plausible length
     And it says the sentence it was given
+    And it speaks in the voice it was cloned from
 
     @qwen
     Examples: Qwen3-TTS Base 0.6B

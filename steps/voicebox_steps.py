@@ -19,7 +19,10 @@ def step_cloned_profile(context):
 
 
 @given("a cloned voice profile made from the reference recording as {reference}")
-def step_cloned_profile_as(context, reference):
+@given("a cloned voice profile made from {reference} of the reference voice")
+@given("a cloned voice profile made from the reference recording repeated to {reference}")
+@given("a cloned voice profile made from a reference recording in {reference}")
+def step_cloned_profile_from(context, reference):
     context.profile_id = context.voicebox.profile(ProfileKey("cloned", reference=reference))
 
 
@@ -55,6 +58,11 @@ def step_audio_ok(context):
 @then("it says the sentence it was given")
 def step_speech_ok(context):
     assert context.result.speech_ok, context.result.failure_message
+
+
+@then("it speaks in the voice it was cloned from")
+def step_voice_ok(context):
+    assert context.result.voice_ok, context.result.failure_message
 
 
 @then("it ran on the backend the build is made for")

@@ -15,7 +15,7 @@ from voicebox_e2e import events
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import Exchange, http_status_in
 from voicebox_e2e.checks.upgrade import UpgradeCheck, previous_command
-from voicebox_e2e.config import Settings, read_reference_text
+from voicebox_e2e.config import Settings
 from voicebox_e2e.console import console
 from voicebox_e2e.figures.devices import DeviceMemory
 from voicebox_e2e.figures.gpus import list_gpus
@@ -69,8 +69,8 @@ class SuiteRun:
         self.preparing = PreparePhase(settings.prepare, models_in(self.planned), limits, echo)
         self.signals = RunSignals(echo)
         self.devices = DeviceMemory()
-        self.speech = SpeechCheck(settings.speech, settings.reference_wav, read_reference_text(settings), echo)
-        self.voice = VoiceCheck(settings.voice, settings.reference_wav, echo)
+        self.speech = SpeechCheck(settings.speech, echo)
+        self.voice = VoiceCheck(settings.voice, echo)
         # What a finished row is worth, in the order they judge (verdicts/base.py).
         self.verdicts: list[Verdict] = [
             self.backend, LeakWatch(settings.leaks), self.speech, LongTextCheck(self.speech, settings.long_text), self.voice,
@@ -145,7 +145,7 @@ class SuiteRun:
         self.last_exchanges = session.client.exchanges[mark:]
         log_lines = session.log_since(log_mark)
         row = RowContext(
-            spec, session.profiles.is_cloned(profile_id), session.launches, self.server.read_health(),
+            spec, session.profiles.reference_of(profile_id), session.launches, self.server.read_health(),
             log_lines, self.offline.condition(spec.model_name),
         )
         result.device = self.devices.resolve(spec.model_name, result.device)  # (rows that load nothing)

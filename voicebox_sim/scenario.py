@@ -70,6 +70,10 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     chunks = "drop"                # long text: "drop" | "double" | "blend" the chunk after the middle
                                    # seam (voicebox_sim/engine/chunks.py)
     falloff = true                 # long text: the last third of the speech is unintelligible
+    samples = "other"              # a profile with several samples speaks in another speaker's voice
+    reference_words_over = 20      # a reference longer than this (s): its last words are said first
+    foreign_reference = "babble"   # a profile not in English: the words garbled, or (any other
+                                   # text) the generation fails with that text (faults/references.py)
 """
 
 from __future__ import annotations
@@ -109,6 +113,9 @@ class ModelFault:
     language: Optional[str] = None
     chunks: Optional[str] = None
     falloff: bool = False
+    samples: Optional[str] = None
+    reference_words_over: Optional[float] = None
+    foreign_reference: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,8 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
             raise ScenarioError(f"{source}: language must be one of {sorted(fox_recordings())}, not {fault.language!r}.")
         if fault.chunks is not None and fault.chunks not in CHUNK_FAULTS:
             raise ScenarioError(f"{source}: chunks must be one of {list(CHUNK_FAULTS)}, not {fault.chunks!r}.")
+        if fault.samples is not None and fault.samples != "other":
+            raise ScenarioError(f"{source}: samples must be \"other\", not {fault.samples!r}.")
         if fault.sse is not None and fault.sse not in _SSE_FAULTS:
             raise ScenarioError(f"{source}: sse must be one of {sorted(_SSE_FAULTS)}, not {fault.sse!r}.")
         faults[name] = fault

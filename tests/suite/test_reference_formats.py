@@ -37,11 +37,11 @@ def test_the_formats_the_server_refuses_fail_at_the_profile_naming_the_format(tm
     assert run.statuses() == {"F1": "passed", "F2": "passed", "F3": "failed", "F4": "passed", "F5": "failed", "F6": "passed"}, run.proc.stdout[-3000:]
     for row_id, title, suffix in (("F3", "M4A (AAC)", "m4a"), ("F5", "WebM Opus", "webm")):
         row = rows[row_id]
-        assert row["cause"] == "reference" and row["workload"] == f"the reference as {title}", row
+        assert row["cause"] == "reference" and row["workload"] == f"the reference recording as {title}", row
         assert row["error"].startswith(f"The server refused the reference recording as {title} (reference_voice-")
         assert row["error"].endswith("answered HTTP 400: Invalid reference audio: Error validating audio:"), row["error"]
         assert f".{suffix})" in row["error"]
     markdown = run.markdown
-    assert "## Workloads" in markdown and "| F3 | qwen | 0.6B | en | the reference as M4A (AAC) | FAIL | reference |" in markdown
+    assert "## Workloads" in markdown and "| F3 | qwen | 0.6B | en | the reference recording as M4A (AAC) | FAIL | reference |" in markdown
     assert "Reference recording refused" in (run.output_dir / "allure-results" / "categories.json").read_text()
     run.assert_clean()

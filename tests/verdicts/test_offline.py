@@ -58,7 +58,7 @@ def row(load: float | None, passed: bool = True, was_cached: bool | None = True)
 
 def context(condition: OfflineCondition | None, log: list[str]) -> RowContext:
     spec = RowSpec("O2", "qwen", "0.6B", "qwen-tts-0.6B", "The quick brown fox jumps over the lazy dog.")
-    return RowContext(spec, True, 2, None, log, condition)
+    return RowContext(spec, None, 2, None, log, condition)
 
 
 CUT = OfflineCondition("the hub cut off", online_load_seconds=2.9)

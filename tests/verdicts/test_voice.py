@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import wave
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pytest
 
+from voicebox_e2e.row.references import Recording, make_reference
 from voicebox_e2e.row.result import PASSED, RowResult
 from voicebox_e2e.row.spec import make_spec
 from voicebox_e2e.verdicts.base import RowContext
@@ -27,16 +29,19 @@ FOX = sorted(RECORDINGS.glob("*-fox.wav"))  # seven real voices: af_heart, ef_do
 LONG = RECORDINGS / "en-af_heart-long.wav"  # af_heart again, another text, 64 s
 
 
-def cloned_row(wav: Path, cloned: bool = True) -> tuple[RowResult, RowContext]:
+def cloned_row(wav: Path, reference: Optional[Path]) -> tuple[RowResult, RowContext]:
+    """A passed row whose output is ``wav``, spoken through a profile cloned from ``reference``
+    (None: a preset voice)."""
     spec = make_spec("1", "qwen", "1.7B", "qwen-tts-1.7B", "The quick brown fox jumps over the lazy dog.", "English")
     result = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language, status=PASSED)
     result.audio_path = str(wav)
-    return result, RowContext(spec, cloned, 1, None)
+    made = None if reference is None else make_reference(None, Recording(reference, "A transcript."), reference.parent)
+    return result, RowContext(spec, made, 1, None)
 
 
 def judged(reference: Path, output: Path, settings: VoiceSettings = VoiceSettings()) -> RowResult:
-    result, row = cloned_row(output)
-    VoiceCheck(settings, reference, lambda line: None).judge(result, row)
+    result, row = cloned_row(output, reference)
+    VoiceCheck(settings, lambda line: None).judge(result, row)
     return result
 
 
@@ -87,8 +92,8 @@ def test_the_limit_is_a_setting_and_the_check_can_be_turned_off() -> None:
 
 
 def test_a_preset_row_is_not_asked_whose_voice_it_is() -> None:
-    result, row = cloned_row(FOX[1], cloned=False)
-    VoiceCheck(VoiceSettings(), FOX[0], lambda line: None).judge(result, row)
+    result, row = cloned_row(FOX[1], None)
+    VoiceCheck(VoiceSettings(), lambda line: None).judge(result, row)
     assert result.status == PASSED and result.voice is None
 
 
@@ -102,8 +107,8 @@ def test_a_reference_that_cannot_tell_whose_voice_it_is_is_said_and_fails_nothin
     assert reference_problem(speech) is None
     said: list[str] = []
     for reference in (short, noisy):
-        result, row = cloned_row(FOX[1])
-        VoiceCheck(VoiceSettings(), reference, said.append).judge(result, row)
+        result, row = cloned_row(FOX[1], reference)
+        VoiceCheck(VoiceSettings(), said.append).judge(result, row)
         assert result.status == PASSED and result.voice is not None and not result.voice.checked
         assert result.voice.note is not None and result.voice.note.startswith("voice not checked: the reference recording ")
     assert len(said) == 2 and all(line.startswith("Voice not checked: the reference recording ") for line in said)

@@ -70,6 +70,10 @@ class RowResult:
         return self.failure_kind != causes.SPEECH_KIND
 
     @property
+    def voice_ok(self) -> bool:
+        return self.failure_kind != causes.VOICE_KIND
+
+    @property
     def offline_ok(self) -> bool:
         return self.failure_kind != causes.OFFLINE_KIND
 

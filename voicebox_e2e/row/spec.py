@@ -21,16 +21,16 @@ class RowSpec:
     label: str = ""
     max_chunk_chars: Optional[int] = None  # sent only when the row sets it (server default 800)
     crossfade_ms: Optional[int] = None  # sent only when the row sets it (server default 50)
-    reference: Optional[str] = None  # the cloned profile's reference in this format (row/references.py)
+    reference: Optional[str] = None  # what the cloned profile is made from, beyond the reference recording (row/references.py)
 
     @property
     def workload(self) -> Optional[str]:
         """What the row sends beyond the matrix's one sentence and WAV, in words; None for a matrix row."""
         said = []
         if self.reference is not None:
-            from voicebox_e2e.row.references import reference_format
+            from voicebox_e2e.row.references import reference_title
 
-            said.append(f"the reference as {reference_format(self.reference).title}")
+            said.append(reference_title(self.reference))
         if self.chunked or self.max_chunk_chars is not None or self.crossfade_ms is not None:
             said.append(
                 f"{len(self.text.strip())} characters in chunks of at most {self.chunk_size}"

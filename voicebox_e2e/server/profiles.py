@@ -1,5 +1,6 @@
-"""The run's profiles: one cloned profile (the reference recording as its sample) and one preset
-profile per engine and voice, created on first use and again when a relaunch lost them."""
+"""The run's profiles: cloned profiles (the reference recording, or what a workload makes of it,
+as their samples) and one preset profile per engine and voice, created on first use and again when
+a relaunch lost them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Callable, Optional
 
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import ApiError
-from voicebox_e2e.row.references import encode, reference_format
+from voicebox_e2e.row.references import Recording, Reference, make_reference
 from voicebox_e2e.verdicts import causes
 
 
@@ -22,7 +23,7 @@ class ProfileKey:
     kind: str  # "cloned" or "preset"
     engine: Optional[str] = None
     voice: Optional[str] = None
-    reference: Optional[str] = None  # a cloned profile's reference in this format (row/references.py)
+    reference: Optional[str] = None  # what a cloned profile is made from (row/references.py); None: the reference recording
 
     @classmethod
     def for_voice(cls, engine: str, voice: str) -> "ProfileKey":
@@ -32,24 +33,25 @@ class ProfileKey:
     @property
     def name(self) -> str:
         if self.kind == "cloned":
-            return "e2e-cloned" if self.reference is None else f"e2e-cloned-{self.reference}"
+            return "e2e-cloned" if self.reference is None else f"e2e-cloned-{self.reference.replace(' ', '-')}"
         return f"e2e-{self.engine}-{self.voice}"
 
 
 class ProfileBook:
     """The profiles this run uses, by key; ``client`` gives the running server's client."""
 
-    def __init__(self, client: Callable[[], VoiceboxClient], reference_wav: Path, reference_text: str, encoded: Optional[Path] = None) -> None:
+    def __init__(self, client: Callable[[], VoiceboxClient], reference_wav: Path, reference_text: str, made: Optional[Path] = None) -> None:
         self.client = client
         self.reference_wav = reference_wav
-        self.encoded = encoded  # where the reference is re-encoded for a profile in another format
+        self.made = made or reference_wav.parent  # where the references a workload makes are written
         self.reference_text = reference_text
         self.ids: dict[ProfileKey, str] = {}
+        self.references: dict[str, Reference] = {}  # a cloned profile's id: what it was made from
         self.created: list[str] = []  # the names of the profiles this run created
 
-    def is_cloned(self, profile_id: str) -> bool:
-        """Whether the profile speaks with the reference recording's voice (in any format)."""
-        return any(key.kind == "cloned" and known == profile_id for key, known in self.ids.items())
+    def reference_of(self, profile_id: str) -> Optional[Reference]:
+        """What the cloned profile was made from; None for a preset profile."""
+        return self.references.get(profile_id)
 
     def get(self, key: ProfileKey) -> Optional[str]:
         """The id the profile of ``key`` had when last used, if it was."""
@@ -60,30 +62,29 @@ class ProfileBook:
         known = self.ids.get(key)
         if known is not None and self.client().get_profile(known) is not None:
             return known
+        reference = None if key.kind != "cloned" else make_reference(key.reference, Recording(self.reference_wav, self.reference_text), self.made)
         existing = next((p for p in self.client().list_profiles() if p["name"] == key.name), None)
         if existing is not None:
             profile_id = str(existing["id"])
         else:
-            body: dict[str, object] = {"name": key.name, "voice_type": key.kind, "language": "en"}
+            body: dict[str, object] = {"name": key.name, "voice_type": key.kind, "language": "en" if reference is None else reference.language}
             if key.kind == "preset":
                 body.update(preset_engine=key.engine, preset_voice_id=key.voice)
             profile_id = str(self.client().create_profile(body)["id"])
             self.created.append(key.name)
-        if key.kind == "cloned" and (existing is None or not existing.get("sample_count")):
-            self.upload(profile_id, key.reference)
+        if reference is not None:
+            if existing is None or not existing.get("sample_count"):
+                self.upload(profile_id, reference)
+            self.references[profile_id] = reference
         self.ids[key] = profile_id
         return profile_id
 
-    def upload(self, profile_id: str, reference: Optional[str]) -> None:
-        """The reference recording as the profile's sample (re-encoded as ``reference`` if given);
-        a refusal names the format, led by its cause."""
-        wav, title = self.reference_wav, "WAV"
-        if reference is not None:
-            fmt = reference_format(reference)
-            wav, title = encode(self.reference_wav, fmt, self.encoded or self.reference_wav.parent), fmt.title
-        try:
-            self.client().upload_sample(profile_id, wav, self.reference_text)
-        except ApiError as exc:
-            if exc.status != 400:
-                raise
-            raise ReferenceRefused(causes.tagged(causes.REFERENCE.key, f"The server refused the reference recording as {title} ({wav.name}): {exc}")) from exc
+    def upload(self, profile_id: str, reference: Reference) -> None:
+        """The reference's samples, in order; a refusal names what was refused, led by its cause."""
+        for sample in reference.samples:
+            try:
+                self.client().upload_sample(profile_id, sample.wav, sample.text)
+            except ApiError as exc:
+                if exc.status != 400:
+                    raise
+                raise ReferenceRefused(causes.tagged(causes.REFERENCE.key, f"The server refused {reference.title} ({sample.wav.name}): {exc}")) from exc

@@ -8,11 +8,14 @@ that no longer passed; most look only at rows that still pass).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence
 
 from voicebox_e2e.row.conditions import OfflineCondition
 from voicebox_e2e.row.result import RowResult
 from voicebox_e2e.row.spec import RowSpec
+
+if TYPE_CHECKING:  # (PyAV and numpy are loaded by the rows that make references, not by every verdict)
+    from voicebox_e2e.row.references import Reference
 
 
 @dataclass(frozen=True)
@@ -20,11 +23,16 @@ class RowContext:
     """What a verdict may know of the row beyond its result."""
 
     spec: RowSpec
-    cloned: bool  # the row spoke through the run's cloned profile (the reference recording)
+    reference: Optional[Reference]  # what the row's cloned profile was made from; None for a preset voice
     launches: int  # servers launched so far: a relaunch starts the memory baselines again
     health: Optional[dict[str, Any]]  # /health right after the row; None when it was not read
     log_lines: Sequence[str] = ()  # what the server printed while the row ran
     offline: Optional[OfflineCondition] = None  # an @offline row: the hub cut off, or its models moved
+
+    @property
+    def cloned(self) -> bool:
+        """The row spoke through a cloned profile."""
+        return self.reference is not None
 
 
 class Verdict(Protocol):

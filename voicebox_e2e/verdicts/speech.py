@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 from voicebox_e2e.verdicts import causes
 from voicebox_e2e.verdicts.bleed import TAIL_SECONDS, bleed_correlation
 from voicebox_e2e.verdicts.recognizer import Recognizer, RecognizerUnavailable
+from voicebox_e2e.row.references import Recording, Reference
 from voicebox_e2e.row.result import RowResult
 from voicebox_e2e.verdicts.base import RowContext
 from voicebox_e2e.verdicts.speech_score import Speech, SpeechLimits, leaked_words, score
@@ -34,10 +35,8 @@ class SpeechSettings:
 
 
 class SpeechCheck:
-    def __init__(self, settings: SpeechSettings, reference_wav: Path, reference_text: str, echo: Callable[[str], None]) -> None:
+    def __init__(self, settings: SpeechSettings, echo: Callable[[str], None]) -> None:
         self.settings = settings
-        self.reference_wav = reference_wav
-        self.reference_text = reference_text
         self.echo = echo
         self.recognizer = Recognizer(settings.model)
         self.unavailable: Optional[str] = None  # why the recognizer could not be loaded
@@ -80,9 +79,9 @@ class SpeechCheck:
     def judge(self, result: RowResult, row: RowContext) -> None:
         if row.spec.chunked:
             return  # text the server chunks is heard window by window (long_text.LongTextCheck)
-        self.check(result, row.spec.text, row.cloned)
+        self.check(result, row.spec.text, row.reference)
 
-    def check(self, result: RowResult, text: str, cloned: bool) -> None:
+    def check(self, result: RowResult, text: str, reference: Optional[Reference]) -> None:
         """Score a row whose WAV passed its checks; fail it (cause audio) when it says the wrong thing."""
         if not result.passed or result.audio_path is None:
             return
@@ -92,21 +91,21 @@ class SpeechCheck:
         speech = result.speech = self._hear(Path(result.audio_path), result.language, text)
         if not speech.checked:
             return
-        if cloned:
-            self._bleed(speech, Path(result.audio_path), result.language, text)
+        if reference is not None:
+            self._bleed(speech, Path(result.audio_path), result.language, text, reference.tail)
         if speech.problem is not None:
             result.fail(causes.SPEECH_KIND, speech.problem)
             result.decide_cause([])
 
-    def _bleed(self, speech: Speech, wav: Path, language: str, text: str) -> None:
-        """The reference recording's end in front of the output: its very samples, or its last
-        words spoken again (the way Voicebox users met it)."""
-        if self.reference_wav.is_file():
+    def _bleed(self, speech: Speech, wav: Path, language: str, text: str, tail: Recording) -> None:
+        """The reference's end (its last sample's) in front of the output: its very samples, or its
+        last words spoken again (the way Voicebox users met it)."""
+        if tail.wav.is_file():
             try:
-                speech.bleed_correlation = bleed_correlation(wav, self.reference_wav)
+                speech.bleed_correlation = bleed_correlation(wav, tail.wav)
             except Exception as exc:  # a WAV the decoder cannot read: said, not fatal to the row
                 speech.note = f"reference bleed not measured ({exc.__class__.__name__}: {exc})"
-        leaked = None if not speech.words_judged else leaked_words(self.reference_text, speech.transcript or "", text, language)
+        leaked = None if not speech.words_judged else leaked_words(tail.text, speech.transcript or "", text, language)
         if speech.problem is not None:
             return
         if speech.bleed_correlation is not None and speech.bleed_correlation >= self.settings.max_bleed_correlation:

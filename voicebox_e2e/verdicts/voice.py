@@ -61,13 +61,15 @@ def reference_problem(samples: "np.ndarray[Any, Any]") -> Optional[str]:
 
 
 class VoiceCheck:
-    def __init__(self, settings: VoiceSettings, reference_wav: Path, echo: Callable[[str], None]) -> None:
-        self.settings, self.reference_wav, self.echo = settings, reference_wav, echo
+    def __init__(self, settings: VoiceSettings, echo: Callable[[str], None]) -> None:
+        self.settings, self.echo = settings, echo
         self.embedder = SpeakerEmbedder()
-        self.unavailable: Optional[str] = None  # why the voice check cannot run this run
+        self.unavailable: Optional[str] = None  # why the voice check cannot run this run (the header says it)
+        self._embedder_down: Optional[str] = None
         self.rows_checked = 0
         self.seconds = 0.0
-        self._reference: Optional["np.ndarray[Any, Any]"] = None
+        # each reference recording's embedding, or why it has none (said once)
+        self._references: dict[Path, "np.ndarray[Any, Any] | str"] = {}
         self._lock = threading.Lock()
 
     def describe(self) -> dict[str, Any]:
@@ -81,15 +83,15 @@ class VoiceCheck:
         }
 
     def judge(self, result: RowResult, row: RowContext) -> None:
-        if not row.cloned or not result.passed or result.audio_path is None:
+        if row.reference is None or not result.passed or result.audio_path is None:
             return
         if not self.settings.enabled:
             result.voice = VoiceMatch(False, note="voice not checked (voice_check=off)")
             return
         started = time.monotonic()
-        reference = self._reference_embedding()
-        if reference is None:
-            result.voice = VoiceMatch(False, note=f"voice not checked: {self.unavailable}")
+        reference = self._reference_embedding(row.reference.voice.wav)
+        if isinstance(reference, str):
+            result.voice = VoiceMatch(False, note=f"voice not checked: {reference}")
             return
         try:
             output = self.embedder.embed(Path(result.audio_path))
@@ -109,21 +111,26 @@ class VoiceCheck:
             )
             result.decide_cause([])
 
-    def _reference_embedding(self) -> Optional["np.ndarray[Any, Any]"]:
-        """The reference's embedding, once a run (None, with ``unavailable`` said, when it cannot be had)."""
+    def _reference_embedding(self, wav: Path) -> "np.ndarray[Any, Any] | str":
+        """A reference recording's embedding, once a run, or why it cannot be had (said once; an
+        embedder that cannot run is the whole run's reason)."""
         with self._lock:
-            if self._reference is None and self.unavailable is None:
-                try:
-                    samples = read_16k(self.reference_wav)
-                    problem = reference_problem(samples)
-                    if problem is None:
-                        self._reference = self.embedder.embed_samples(samples)
-                    else:
-                        self.unavailable = problem
-                except EmbedderUnavailable as exc:
-                    self.unavailable = str(exc)
-                except Exception as exc:  # the reference cannot be decoded
-                    self.unavailable = f"the reference recording cannot be read ({exc.__class__.__name__}: {exc})"
-                if self.unavailable is not None:
-                    self.echo(f"Voice not checked: {self.unavailable}.")
-            return self._reference
+            if self._embedder_down is not None:
+                return self._embedder_down
+            known = self._references.get(wav)
+            if known is not None:
+                return known
+            try:
+                samples = read_16k(wav)
+                problem = reference_problem(samples)
+                found: "np.ndarray[Any, Any] | str" = self.embedder.embed_samples(samples) if problem is None else problem
+            except EmbedderUnavailable as exc:
+                self._embedder_down = found = str(exc)
+            except Exception as exc:  # the reference cannot be decoded
+                found = f"the reference recording cannot be read ({exc.__class__.__name__}: {exc})"
+            if isinstance(found, str):
+                self.echo(f"Voice not checked: {found}.")
+                if self.unavailable is None and (not self._references or self._embedder_down is not None):
+                    self.unavailable = found  # the embedder, or the run's own (first) reference: the header says it too
+            self._references[wav] = found
+            return found

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from voicebox_sim.engine import chunks, kokoro, voices
-from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, speech_duration
+from voicebox_sim.engine.audio import SAMPLE_RATE, TAIL_SECONDS, pcm_wav, speech_duration
 from voicebox_sim.engine.made import made
 
 ENGLISH_FOX = "The quick brown fox jumps over the lazy dog."
@@ -181,10 +181,31 @@ def reference_tail(path: Optional[Path], seconds: float = 1.5) -> "array[int]":
 
 @dataclass(frozen=True)
 class Reference:
-    """A cloned profile's reference recording and its transcript."""
+    """A cloned profile's reference recording and its transcript (its samples joined, as the real
+    server's ``combine_voice_prompts`` joins them)."""
 
     wav: Path
     text: str
+    samples: int = 1
+
+
+def joined(samples: list[Reference], folder: Path) -> Reference:
+    """A profile's samples as one reference: their audio one after another at 24 kHz and their
+    words joined (the real server's ``combine_voice_prompts``), written once into ``folder``."""
+    if len(samples) == 1:
+        return samples[0]
+    name = hashlib.sha256("\0".join(str(s.wav) for s in samples).encode()).hexdigest()[:16]
+    target = folder / f"combined-{name}.wav"
+    if not target.is_file():
+        pcm = array("h")
+        for sample in samples:
+            with wave.open(str(sample.wav), "rb") as source:
+                pcm += resample(array("h", source.readframes(source.getnframes())), source.getframerate())
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(pcm_wav(pcm))
+        partial.replace(target)
+    return Reference(target, " ".join(s.text for s in samples), len(samples))
 
 
 def last_words(text: str, count: int = 3) -> str:

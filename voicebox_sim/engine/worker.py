@@ -11,6 +11,7 @@ from voicebox_sim.engine import audio, catalogue, hub, speech, storage
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.engine.memory import resident
 from voicebox_sim.faults import generation as faults
+from voicebox_sim.faults.references import reference_effect
 from voicebox_sim.schemas import ActiveGenerationTask
 from voicebox_sim.state import SimState
 
@@ -18,16 +19,18 @@ generation_log = logging.getLogger("backend.services.generation")
 
 
 def reference_of(state: SimState, profile_id: str) -> Optional[speech.Reference]:
-    """The profile's first reference recording and its transcript (None for a preset profile)."""
-    sample = next((s for s in state.store.all("samples") if s["profile_id"] == profile_id), None)
-    if sample is None:
-        return None
-    return speech.Reference(storage.resolve(state.scenario, state.data_dir, sample["audio_path"]), str(sample.get("reference_text") or ""))
+    """The profile's samples joined into one reference, as the real server joins them (None for a
+    preset profile)."""
+    samples = [
+        speech.Reference(storage.resolve(state.scenario, state.data_dir, s["audio_path"]), str(s.get("reference_text") or ""))
+        for s in state.store.all("samples") if s["profile_id"] == profile_id
+    ]
+    return None if not samples else speech.joined(samples, state.data_dir / "cache")
 
 
-def preset_voice_of(state: SimState, profile_id: str) -> Optional[str]:
+def profile_field(state: SimState, profile_id: str, name: str) -> Optional[str]:
     profile = state.store.get("profiles", profile_id)
-    return None if profile is None else profile.get("preset_voice_id")
+    return None if profile is None else profile.get(name)
 
 
 async def run_generation(state: SimState, gen_id: str) -> None:
@@ -69,6 +72,11 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         elif fault.fail is not None:
             faults.fail_generation(state, gen_id, fault.fail, model_name, download=False)
             return
+        reference = reference_of(state, row["profile_id"])
+        effect = reference_effect(fault, reference, profile_field(state, row["profile_id"], "language") or "en")
+        if effect.error is not None:
+            faults.fail_generation(state, gen_id, effect.error, model_name, download=False)
+            return
         state.store.update("generations", gen_id, status="generating")
         await faults.crash_or_hang(state, model_name, fault)
         # The speech is synthesised during the model's simulated time, not after it, so a
@@ -76,8 +84,8 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         # ``rtf`` is held against the length of the speech made.
         began = asyncio.get_running_loop().time()
         speaking = None if fault.wav == "silent" else asyncio.ensure_future(asyncio.to_thread(
-            speech.speak, row["text"], row["language"], row["seed"], fault.speech, reference_of(state, row["profile_id"]),
-            fault.voice, fault.language, preset_voice_of(state, row["profile_id"]),
+            speech.speak, row["text"], row["language"], row["seed"], effect.speech or fault.speech, reference,
+            effect.voice or fault.voice, fault.language, profile_field(state, row["profile_id"], "preset_voice_id"),
             row.get("max_chunk_chars") or 800, row.get("crossfade_ms", 50), fault.chunks, fault.falloff,
         ))
         leaking = asyncio.ensure_future(asyncio.to_thread(resident, fault.leak_mb_per_generation))
