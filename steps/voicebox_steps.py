@@ -65,6 +65,11 @@ def step_voice_ok(context):
     assert context.result.voice_ok, context.result.failure_message
 
 
+@then("it speaks as it did in the matrix's order")
+def step_order_ok(context):
+    assert context.result.passed, context.result.failure_message
+
+
 @then("it ran on the backend the build is made for")
 def step_backend_ok(context):
     assert context.result.backend_ok, context.result.failure_message

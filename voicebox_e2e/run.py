@@ -41,6 +41,7 @@ from voicebox_e2e.verdicts.base import RowContext, Verdict
 from voicebox_e2e.verdicts.leaks import LeakWatch
 from voicebox_e2e.verdicts.long_text import LongTextCheck
 from voicebox_e2e.verdicts.offline import OfflineCheck
+from voicebox_e2e.verdicts.order import OrderCheck
 from voicebox_e2e.verdicts.speech import SpeechCheck
 from voicebox_e2e.verdicts.voice import VoiceCheck
 
@@ -74,7 +75,7 @@ class SuiteRun:
         # What a finished row is worth, in the order they judge (verdicts/base.py).
         self.verdicts: list[Verdict] = [
             self.backend, LeakWatch(settings.leaks), self.speech, LongTextCheck(self.speech, settings.long_text), self.voice,
-            OfflineCheck(settings.offline),
+            OfflineCheck(settings.offline), OrderCheck(),
         ]
         self.offline = OfflineRows()  # the @offline rows' network cut and models folder
         self.previous = PreviousRun(settings.previous)

@@ -74,6 +74,8 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
     reference_words_over = 20      # a reference longer than this (s): its last words are said first
     foreign_reference = "babble"   # a profile not in English: the words garbled, or (any other
                                    # text) the generation fails with that text (faults/references.py)
+    broken_after = "tada-1b"       # its load fails with "Tokenizer not loaded" once this other model
+                                   # was loaded in the same process (upstream commit 6bf40bd)
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ class ModelFault:
     samples: Optional[str] = None
     reference_words_over: Optional[float] = None
     foreign_reference: Optional[str] = None
+    broken_after: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
             raise ScenarioError(f"{source}: language must be one of {sorted(fox_recordings())}, not {fault.language!r}.")
         if fault.chunks is not None and fault.chunks not in CHUNK_FAULTS:
             raise ScenarioError(f"{source}: chunks must be one of {list(CHUNK_FAULTS)}, not {fault.chunks!r}.")
+        if fault.broken_after is not None and fault.broken_after not in MODELS_BY_NAME:
+            raise ScenarioError(f"{source}: broken_after names {fault.broken_after!r}, not a model the server knows.")
         if fault.samples is not None and fault.samples != "other":
             raise ScenarioError(f"{source}: samples must be \"other\", not {fault.samples!r}.")
         if fault.sse is not None and fault.sse not in _SSE_FAULTS:

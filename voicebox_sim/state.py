@@ -35,6 +35,7 @@ class SimState:
         # The model cache (engine/cache.py): VOICEBOX_MODELS_DIR, HF_HUB_CACHE, or <data dir>/models.
         self.cached = ModelCache.for_server(data_dir, scenario.cached_models, os.environ, not scenario.ignore_models_dir)
         self.loaded: set[str] = set()
+        self.ever_loaded: set[str] = set()  # every model loaded since the process started
         self.memory = ModelMemory()
         self.downloads = Downloads(scenario, self.cached)
         self.active: dict[str, ActiveGenerationTask] = {}

@@ -22,6 +22,7 @@ class RowSpec:
     max_chunk_chars: Optional[int] = None  # sent only when the row sets it (server default 800)
     crossfade_ms: Optional[int] = None  # sent only when the row sets it (server default 50)
     reference: Optional[str] = None  # what the cloned profile is made from, beyond the reference recording (row/references.py)
+    order: Optional[str] = None  # "reverse": the row runs in the reverse of the matrix's order (verdicts/order.py)
 
     @property
     def workload(self) -> Optional[str]:
@@ -36,6 +37,8 @@ class RowSpec:
                 f"{len(self.text.strip())} characters in chunks of at most {self.chunk_size}"
                 + (f", crossfade {self.crossfade_ms} ms" if self.crossfade_ms is not None else "")
             )
+        if self.order is not None:
+            said.append(f"the matrix in {self.order} order")
         return "; ".join(said) or None
 
     @property
@@ -94,6 +97,7 @@ def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "e
         max_chunk_chars=_number(cells.get("max_chunk_chars")),
         crossfade_ms=_number(cells.get("crossfade_ms")),
         reference=cells.get("reference", "").strip() or None,
+        order=cells.get("order", "").strip() or None,
     )
 
 

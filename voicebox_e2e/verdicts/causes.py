@@ -33,6 +33,7 @@ FETCH_KIND = "fetch"  # the prepare phase could not fetch the row's model (faile
 SPEECH_KIND = "speech"  # the WAV is fine, but does not say the sentence (speech_check)
 VOICE_KIND = "voice"  # the WAV says the sentence, in another voice than the reference's (voice.py)
 OFFLINE_KIND = "offline"  # a cached model needed the network: slow or failed without it (offline.py)
+ORDER_KIND = "order"  # a model that passed earlier in the run failed after other models (order.py)
 
 _MISSING = r"(?:no such file|not found|cannot find|can't find|could not find|unable to find|does not exist|errno 2|filenotfounderror)"
 # Where a frozen build keeps its files: onefile's temp unpack dir, onedir's _internal, the dist output.
@@ -124,6 +125,10 @@ UPGRADE = Cause(
     "upgrade", "Upgrade lost the user's data",
     "this build opened the previous release's data dir and lost a profile, sample, generation or audio file, or could not use an old profile",
 )
+ORDER = Cause(
+    "order", "Fails after another model",
+    "a model that passed earlier in the run failed when it ran after other models on the same server: an engine's load breaks another's",
+)
 OFFLINE = Cause(
     "offline", "Cached model needs the network",
     "a model already in the cache asked the hub, took far longer or failed with the hub unreachable, or was not found in its models folder",
@@ -135,7 +140,7 @@ OFFLINE = Cause(
 TEXT_CAUSES: tuple[Cause, ...] = (MEMORY, NATIVE_GPU, BUNDLE, NATIVE, DOWNLOAD)
 
 # Every cause once, in the order reports list them.
-CAUSES: tuple[Cause, ...] = (BUNDLE, NATIVE_GPU, DOWNLOAD, OFFLINE, UPGRADE, REFERENCE, MEMORY, STARTUP, CRASH, TIMEOUT, BACKEND, AUDIO, API, ENGINE)
+CAUSES: tuple[Cause, ...] = (BUNDLE, NATIVE_GPU, DOWNLOAD, OFFLINE, UPGRADE, REFERENCE, ORDER, MEMORY, STARTUP, CRASH, TIMEOUT, BACKEND, AUDIO, API, ENGINE)
 CAUSE_KEYS: tuple[str, ...] = tuple(c.key for c in CAUSES)
 BY_KEY: dict[str, Cause] = {c.key: c for c in CAUSES}
 
@@ -161,7 +166,7 @@ def classify(kind: Optional[str], error: Optional[str], log_lines: Sequence[str]
     row's error text; ``log_lines`` what the server printed while the row ran (or, for a server
     that never started, its last lines).
     """
-    if kind in (TIMEOUT_KIND, AUDIO_KIND, BACKEND_KIND, OFFLINE_KIND):
+    if kind in (TIMEOUT_KIND, AUDIO_KIND, BACKEND_KIND, OFFLINE_KIND, ORDER_KIND):
         return str(kind)
     if kind in (SPEECH_KIND, VOICE_KIND):
         return AUDIO.key

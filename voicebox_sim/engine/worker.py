@@ -62,12 +62,14 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             weights = asyncio.ensure_future(asyncio.to_thread(resident, fault.memory_mb))
             await asyncio.sleep(state.scenario.load_seconds)
             block = await weights
-            if fault.fail is not None:
-                faults.fail_generation(state, gen_id, fault.fail, model_name, download=False)
+            error = fault.fail or faults.broken_by_order(state, fault)
+            if error is not None:
+                faults.fail_generation(state, gen_id, error, model_name, download=False)
                 return
             # One TTS model in memory at a time (a simplification: the real server evicts by its own rules).
             state.loaded = {m for m in state.loaded if not catalogue.MODELS_BY_NAME[m].is_tts}
             state.loaded.add(model_name)
+            state.ever_loaded.add(model_name)
             state.memory.load(model_name, block)
         elif fault.fail is not None:
             faults.fail_generation(state, gen_id, fault.fail, model_name, download=False)

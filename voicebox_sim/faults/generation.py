@@ -1,11 +1,13 @@
 """Faults that break a generation: a model that fails to fetch or load, a crash or a hang
-mid-inference, a damaged WAV, and log bytes that are not UTF-8 while a model loads."""
+mid-inference, a damaged WAV, log bytes that are not UTF-8 while a model loads, and a load broken by
+another model loaded before it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+from typing import Optional
 
 from voicebox_sim.engine import audio
 from voicebox_sim.faults.server import write_raw_log
@@ -50,6 +52,18 @@ def fail_generation(state: SimState, gen_id: str, error: str, model_name: str, d
     if download:
         state.downloads.fail(model_name, error)
     state.store.update("generations", gen_id, status="failed", error=error)
+
+
+# The real text of a model broken by another engine's load (upstream commit 6bf40bd: TADA's
+# tokenizer patch broke AutoTokenizer, and Qwen loaded after TADA failed with it).
+TOKENIZER_NOT_LOADED = "Tokenizer not loaded"
+
+
+def broken_by_order(state: SimState, fault: ModelFault) -> Optional[str]:
+    """``broken_after``: the load fails once the named model was loaded in this process."""
+    if fault.broken_after is not None and fault.broken_after in state.ever_loaded:
+        return TOKENIZER_NOT_LOADED
+    return None
 
 
 def loading_log(state: SimState) -> None:
