@@ -280,6 +280,16 @@ def gpu_named_simulator(directory: Path, name: str = "voicebox-server-cuda", arg
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--fast", action="store_true", help="the unit tier only: no behave run, no simulator, no recognizer")
+    # CI shares the suite tier out between its two Python sessions (.ci/run): the unit tier runs in
+    # both, each suite-tier test in one.
+    parser.addoption("--suite-from", default="", help="comma-separated folders of tests/: the suite tier only from these")
+    parser.addoption("--suite-not-from", default="", help="comma-separated folders of tests/: the suite tier from all but these")
+
+
+def _in_folders(item: pytest.Item, option: str) -> bool:
+    folders = [f.strip().strip("/") for f in option.split(",") if f.strip()]
+    relative = Path(str(item.fspath)).resolve().relative_to(ROOT / "tests").as_posix()
+    return any(relative.startswith(f"{folder}/") for folder in folders)
 
 
 # Fixtures that start a simulator or run behave: a test that uses one is in the suite tier.
@@ -290,9 +300,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if SUITE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.suite)
-    if not config.getoption("--fast"):
-        return
-    slow = [item for item in items if item.get_closest_marker("suite") is not None]
+    only, never = config.getoption("--suite-from"), config.getoption("--suite-not-from")
+
+    def left_out(item: pytest.Item) -> bool:
+        if config.getoption("--fast"):
+            return item.get_closest_marker("suite") is not None
+        if item.get_closest_marker("suite") is None and item.get_closest_marker("hearing") is None:
+            return False  # the unit tier runs in every share (the tests that hear audio go to one)
+        return bool((only and not _in_folders(item, only)) or (never and _in_folders(item, never)))
+
+    slow = [item for item in items if left_out(item)]
     if slow:
         config.hook.pytest_deselected(items=slow)
-        items[:] = [item for item in items if item.get_closest_marker("suite") is None]
+        items[:] = [item for item in items if not left_out(item)]
