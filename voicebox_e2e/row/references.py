@@ -122,7 +122,7 @@ def reference_title(key: Optional[str]) -> str:
 
 def make_reference(key: Optional[str], base: Recording, folder: Path) -> Reference:
     """The reference a feature's cell names, made (or found) from ``base``: a format
-    (``mp3``...), ``three samples``, a length (``27 s``: ``base`` said over and over, up to it)
+    (``mp3``...), ``three samples``, a length (``28 s``: ``base`` said over and over, up to it)
     or a language (``French``: the recording ``<base>_fr.wav`` and its .txt beside ``base``)."""
     title = reference_title(key)
     if key is None:
@@ -141,7 +141,7 @@ def make_reference(key: Optional[str], base: Recording, folder: Path) -> Referen
     if code is None:
         raise ValueError(
             f"Unknown reference {key!r} in the feature file; use a format ({', '.join(FORMATS)}), "
-            f"{SAMPLES_KEY!r}, a length such as '27 s', or a language such as 'French'."
+            f"{SAMPLES_KEY!r}, a length such as '28 s', or a language such as 'French'."
         )
     wav = base.wav.with_name(f"{base.wav.stem}_{code}.wav")
     foreign = Recording(wav, _transcript(wav))

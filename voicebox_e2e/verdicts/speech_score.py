@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any, Callable, Optional, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from voicebox_e2e.verdicts.languages import JUDGED, ROMANIZED
 
 CHARACTER_LANGUAGES = frozenset({"zh", "ja", "ko"})  # written without spaces between words
@@ -150,13 +152,9 @@ def units(text: str, language: str) -> list[str]:
 
 
 def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
+    """Levenshtein distance between two sequences of words or letters (rapidfuzz: the pure-Python
+    table took 20 s for the prefixes of a long text's 1,100 letters)."""
+    return int(Levenshtein.distance(a, b))
 
 
 def error_rate(reference: Sequence[str], heard: Sequence[str]) -> float:
