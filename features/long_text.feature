@@ -13,9 +13,10 @@ Feature: Long text goes through the chunker and is heard whole
   text's, sentence by sentence: a sentence not heard is a dropped chunk, one heard twice a doubled
   chunk, one half heard at a seam a blend; the last third may miss at most 25 % more of its words
   than the first (long_text_max_falloff), and a silence inside the speech may last at most 2 s
-  (long_text_max_pause_seconds). A row has the budget of three rows of the matrix: its speech is
-  25 times as long as the fox sentence's, and the cached budget (180 s) already allows for slow
-  hardware.
+  (long_text_max_pause_seconds). A row has the budget of one row of the matrix for each chunk
+  the server makes and one more (three at the default 800 characters, five in chunks of 300): its
+  speech is 25 times as long as the fox sentence's, and one row's budget (timeout_cached, 180 s)
+  already allows for slow hardware.
 
   Background:
     Given a Voicebox server is running

@@ -140,7 +140,7 @@ class SuiteRun:
             if report:
                 self.report_row(result)
             return result
-        budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download, self.settings.status_probe_seconds)
+        budget = RowBudget(self.settings.timeout_cached, self.settings.timeout_download, self.settings.status_probe_seconds).times(spec.budget_rows)
         mark, log_mark = len(session.client.exchanges), session.log_mark()
         result = run_row(session, spec, profile_id, budget, session.audio_dir, self.settings.audio, RowProgress(spec, self.echo))
         self.last_exchanges = session.client.exchanges[mark:]

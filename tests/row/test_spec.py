@@ -19,3 +19,15 @@ def test_row_language_names_become_api_codes_and_unknown_ones_are_refused() -> N
     assert spec_from_table({"row": "M13", "engine": "chatterbox", "model_size": "—", "model_name": "chatterbox-tts", "language": "Hebrew"}).language == "he"
     with pytest.raises(ValueError, match="Unknown language 'Klingon'"):
         make_spec("M99", "qwen", "1.7B", "qwen-tts-1.7B", "Qapla'", "Klingon")
+
+
+def test_a_long_text_gets_a_matrix_rows_budget_per_chunk_and_one_more() -> None:
+    from voicebox_e2e.row.runner import RowBudget
+    from voicebox_e2e.row.spec import long_text
+
+    cells = {"row": "L1", "engine": "kokoro", "model_size": "—", "model_name": "kokoro"}
+    story = long_text("en-lighthouse.txt")  # 1,106 characters
+    assert spec_from_table(cells, text="The quick brown fox jumps over the lazy dog.").budget_rows == 1
+    assert spec_from_table(cells, text=story).budget_rows == 3  # two chunks of at most 800
+    assert spec_from_table({**cells, "max_chunk_chars": "300"}, text=story).budget_rows == 5  # four chunks
+    assert RowBudget(180, 1200, 0.25).times(3) == RowBudget(540, 1560, 0.25)

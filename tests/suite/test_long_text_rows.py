@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_suite
 
-pytestmark = [pytest.mark.suite, pytest.mark.hearing]
+pytestmark = pytest.mark.suite
 
 BROKEN_CHUNKS = """
 [models."qwen-tts-1.7B"]
@@ -24,6 +24,7 @@ falloff = true
 """
 
 
+@pytest.mark.hearing
 @pytest.mark.timeout(900)
 def test_each_way_chunks_break_fails_its_row_and_the_real_long_output_passes(tmp_path: Path) -> None:
     run = run_suite(
@@ -43,3 +44,13 @@ def test_each_way_chunks_break_fails_its_row_and_the_real_long_output_passes(tmp
     assert clean["problems"] == [] and clean["sentences"] == 11 and rows["L11"]["audio_duration"] == 63.8
     markdown = run.markdown
     assert "## Long text" in markdown and "| L1 | qwen | 1.7B | en | 1106 | 2 | 11 |" in markdown
+
+
+def test_a_long_text_row_has_a_budget_for_each_chunk(tmp_path: Path) -> None:
+    """kokoro reads the story (63.8 s of speech, two chunks) at a real-time factor of 0.05: about
+    3.2 s, over one row's 2 s budget and within the three a two-chunk row gets."""
+    run = run_suite(
+        tmp_path, "-D", "timeout_cached=2", "--name", r"^Row L11:", scenario='[models."kokoro"]\nrtf = 0.05\n', tags="@long_text",
+    )
+    row = run.rows()["L11"]
+    assert row["status"] == "passed" and row["elapsed_seconds"] > 2, row

@@ -32,6 +32,12 @@ class RowBudget:
     timeout_download: float
     status_probe_seconds: float = 0.0  # read /history this often beside the stream (0: stream only)
 
+    def times(self, rows: int) -> "RowBudget":
+        """The budget of ``rows`` matrix rows (``RowSpec.budget_rows``): a download's own time once,
+        the generation's ``rows`` times."""
+        extra = self.timeout_cached * (rows - 1)
+        return RowBudget(self.timeout_cached + extra, self.timeout_download + extra, self.status_probe_seconds)
+
 
 class RowServer(Protocol):
     """What a row needs from the server under test (``Session`` provides it)."""

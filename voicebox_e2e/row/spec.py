@@ -46,6 +46,14 @@ class RowSpec:
         return self.max_chunk_chars or DEFAULT_CHUNK_CHARS
 
     @property
+    def budget_rows(self) -> int:
+        """How many matrix rows' time budgets this row gets: one, or for text the server chunks one
+        per chunk and one more (the long text's 1,107 characters in chunks of 800: three)."""
+        if not self.chunked:
+            return 1
+        return -(-len(self.text.strip()) // self.chunk_size) + 1
+
+    @property
     def chunked(self) -> bool:
         """Whether the server splits this text into chunks (longer than the chunk size)."""
         return len(self.text.strip()) > self.chunk_size
