@@ -29,11 +29,6 @@ class RowContext:
     log_lines: Sequence[str] = ()  # what the server printed while the row ran
     offline: Optional[OfflineCondition] = None  # an @offline row: the hub cut off, or its models moved
 
-    @property
-    def cloned(self) -> bool:
-        """The row spoke through a cloned profile."""
-        return self.reference is not None
-
 
 class Verdict(Protocol):
     def judge(self, result: RowResult, row: RowContext) -> None:
