@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import psutil
 import requests
@@ -195,8 +195,12 @@ def many_rows_feature(directory: Path, rows: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--workloads", nargs="*", metavar="TAG", help="only the workloads' cost (all of them, or these tags: minutes, every row heard)")
     args = parser.parse_args()
     figures: list[tuple[str, str, str]] = []
+    if args.workloads is not None:
+        print_figures(workload_costs(args.workloads or WORKLOADS))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         for name in ("crash", "health", "matrix", "flood", "rows10", "rows200", "sigkill", "plain", "suite", "stream-only", "cold", "cold-seq", "speech"):
@@ -252,6 +256,29 @@ def main() -> None:
             assert report["summary"]["passed"] == count, report["summary"]
             per_row[count] = sum(r["elapsed_seconds"] for r in report["results"]) / count
             figures.append((f"{count} rows (instant model): wall / mean row time", f"{wall:.1f} s / {per_row[count] * 1000:.0f} ms", "flat"))
+    print_figures(figures)
+
+
+# Each kind of workload (README, "What runs"), as the release run runs it: the simulator's real
+# 1 s status polls, the speech and voice checks on.
+WORKLOADS = ("@long_text", "@formats", "@samples", "@long_reference", "@foreign_reference", "@order")
+
+
+def workload_costs(tags: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Each workload's rows and wall time on this machine (the simulator's speech from
+    $VOICEBOX_SIM_SPEECH_CACHE when set, else made as it goes: first runs are slower)."""
+    figures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for tag in tags:
+            directory = Path(tmp) / tag.strip("@")
+            directory.mkdir()
+            wall, report, _ = behave_run(directory, "startup_seconds = 0.3\n", "-D", "asr=on", features=f"--tags={tag}")
+            rows = len(report["results"])
+            figures.append((f"workload {tag}: {rows} rows, wall / per row", f"{wall:.0f} s / {wall / max(1, rows):.1f} s", ""))
+    return figures
+
+
+def print_figures(figures: list[tuple[str, str, str]]) -> None:
     width = max(len(f[0]) for f in figures)
     print(f"{'figure'.ljust(width)}  {'measured':>18}  target")
     for name, value, target in figures:
