@@ -10,7 +10,7 @@ Feature: Long text goes through the chunker and is heard whole
   Each row reads a story of eleven distinct sentences (fixtures/long_text/). Its audio is cut at
   its pauses into windows of at most 12 s, each heard on its own (whisper's own long form skips
   repeated sentences, differently on each machine), and the words heard are aligned with the
-  text's, sentence by sentence: a sentence not heard is a dropped chunk, one heard twice a doubled
+  text's, sentence by sentence: a chunk not heard was left out or buried, one heard twice a doubled
   chunk, one half heard at a seam a blend; the last third may miss at most 25 % more of its words
   than the first (long_text_max_falloff), and a silence inside the speech may last at most 2 s
   (long_text_max_pause_seconds). A row has the budget of one row of the matrix for each chunk

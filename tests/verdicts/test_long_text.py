@@ -86,3 +86,9 @@ def test_the_windows_are_heard_alike_with_other_threads_and_compute_types(real: 
     other = Recognizer(threads=threads, compute_type=compute_type)
     result = judge_long(TEXT, "en", real, lambda path, language: other.hear(path, language).text, SETTINGS)
     assert result.problems == [] and min(result.sentence_heard) >= 0.9, result
+
+
+def test_a_sentence_is_held_to_the_speech_checks_letter_limit_outside_english() -> None:
+    assert SETTINGS.for_language("en", 0.35) == SETTINGS
+    assert SETTINGS.for_language("fr", 0.35).min_whole == 0.65
+    assert SETTINGS.for_language("zh", 0.1).min_whole == SETTINGS.min_whole  # never stricter than min_whole
