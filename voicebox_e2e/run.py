@@ -21,6 +21,7 @@ from voicebox_e2e.figures.devices import DeviceMemory
 from voicebox_e2e.figures.gpus import list_gpus
 from voicebox_e2e.reports.previous import PreviousRun
 from voicebox_e2e.reports.rows import platform_tag
+from voicebox_e2e.row.downloading import DownloadingRows
 from voicebox_e2e.row.offline import OfflineRows
 from voicebox_e2e.row.plan import Key, models_in
 from voicebox_e2e.row.prepare import PreparePhase, PrepareSettings
@@ -41,6 +42,7 @@ from voicebox_e2e.verdicts.base import RowContext, Verdict
 from voicebox_e2e.verdicts.leaks import LeakWatch
 from voicebox_e2e.verdicts.long_text import LongTextCheck
 from voicebox_e2e.verdicts.offline import OfflineCheck
+from voicebox_e2e.verdicts.downloading import DownloadDuringCheck
 from voicebox_e2e.verdicts.order import OrderCheck
 from voicebox_e2e.verdicts.speech import SpeechCheck
 from voicebox_e2e.verdicts.voice import VoiceCheck
@@ -75,9 +77,10 @@ class SuiteRun:
         # What a finished row is worth, in the order they judge (verdicts/base.py).
         self.verdicts: list[Verdict] = [
             self.backend, LeakWatch(settings.leaks), self.speech, LongTextCheck(self.speech, settings.long_text), self.voice,
-            OfflineCheck(settings.offline), OrderCheck(),
+            OfflineCheck(settings.offline), OrderCheck(), DownloadDuringCheck(),
         ]
         self.offline = OfflineRows()  # the @offline rows' network cut and models folder
+        self.downloading = DownloadingRows()  # the @while_downloading rows' other download
         self.previous = PreviousRun(settings.previous)
         self.rows_reported: set[str] = set()
         self.last_exchanges: list[Exchange] = []
@@ -147,7 +150,7 @@ class SuiteRun:
         log_lines = session.log_since(log_mark)
         row = RowContext(
             spec, session.profiles.reference_of(profile_id), session.launches, self.server.read_health(),
-            log_lines, self.offline.condition(spec.model_name),
+            log_lines, self.offline.condition(spec.model_name), self.downloading.condition(session, self.settings.timeout_download),
         )
         result.device = self.devices.resolve(spec.model_name, result.device)  # (rows that load nothing)
         if row.health is not None:
@@ -173,11 +176,22 @@ class SuiteRun:
     def move_models(self, model_name: str) -> None:
         self.offline.move_models(self.server_ready(), model_name)
 
+    # -- the @while_downloading rows (row/downloading.py) -----------------------------------------
+
+    def download_during(self, spec: RowSpec) -> None:
+        """The row's model alone in a models folder, and the row's other model downloading."""
+        if spec.downloading is None:
+            raise ValueError(f"row {spec.row} has no downloading column naming the model to download")
+        self.downloading.start(self.server_ready(), spec.model_name, spec.downloading)
+
     def upgrade(self) -> UpgradeCheck:
         """The @upgrade check: the previous release's data dir, opened by this build."""
         return UpgradeCheck(self.workspace(), previous_command(self.settings.upgrade_from, self.target.simulated))
 
     def end_scenario(self) -> None:
+        """After each scenario: the server as the run started it (a relaunch after an @offline or
+        @while_downloading row)."""
+        self.downloading.end()
         self.offline.back_online(self.server.session)
 
     def previous_of(self, result: RowResult) -> Optional[dict[str, Any]]:

@@ -76,6 +76,8 @@ Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as
                                    # text) the generation fails with that text (faults/references.py)
     broken_after = "tada-1b"       # its load fails with "Tokenizer not loaded" once this other model
                                    # was loaded in the same process (upstream commit 6bf40bd)
+    while_downloading = "<text>"   # a generation of this model that starts while another model
+                                   # downloads fails with this text (upstream 17)
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ class ModelFault:
     reference_words_over: Optional[float] = None
     foreign_reference: Optional[str] = None
     broken_after: Optional[str] = None
+    while_downloading: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ cache that is not its own, and what it logs when the hub cannot be reached."""
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,9 @@ def test_a_cache_that_is_not_its_own_is_read_and_never_written(tmp_path: Path) -
     (users / "models--someone--else").mkdir(parents=True)
     before = sorted(p.relative_to(users) for p in users.rglob("*"))
     cache = ModelCache.for_server(tmp_path, ["kokoro"], {"HF_HUB_CACHE": str(users)})
+    assert "kokoro" not in cache  # the folder decides, not the scenario: kokoro is not in it
     cache.add("luxtts")
-    assert "kokoro" in cache and "luxtts" in cache  # remembered in memory
+    assert "luxtts" in cache  # remembered in memory
     assert sorted(p.relative_to(users) for p in users.rglob("*")) == before and not (users / MARKER).exists()
 
 
@@ -72,3 +74,12 @@ def test_the_hub_is_not_asked_offline_or_without_a_proxy() -> None:
     finally:
         cut.close()
     assert hub.ask_for_files("kokoro", {}, 0.0, 5.0) == 0
+
+
+def test_a_folder_not_its_own_holds_what_its_files_say(tmp_path: Path) -> None:
+    """The suite's models folder: hard links of some of the simulator's models, no marker."""
+    own = ModelCache.for_server(tmp_path / "data", ["kokoro", "luxtts"], {})
+    moved = tmp_path / "moved"
+    shutil.copytree(own.folder / repo_folder("kokoro"), moved / repo_folder("kokoro"))
+    cache = ModelCache.for_server(tmp_path / "data", ["kokoro", "luxtts"], {"VOICEBOX_MODELS_DIR": str(moved)})
+    assert not cache.writable and "kokoro" in cache and "luxtts" not in cache

@@ -39,7 +39,7 @@ def test_a_healthy_build_loads_its_cached_models_offline_and_from_a_folder_of_th
     markdown = run.markdown
     assert "## Offline" in markdown and "| O12 | kokoro | — | the hub cut off: the server's proxy variables point at 127.0.0.1:" in markdown
     # every offline row restarted the server; the run ends with nothing left running
-    assert any("back online after an @offline row" in r for r in run.report["server"]["restarts"])
+    assert any("back to the run's own cache and network after a row that relaunched it" in r for r in run.report["server"]["restarts"])
     run.assert_clean()
 
 

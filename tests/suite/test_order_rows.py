@@ -20,7 +20,7 @@ fail = "CUDA out of memory. Tried to allocate 2.00 GiB"
 
 @pytest.mark.suite
 def test_a_model_broken_by_an_earlier_load_is_an_order_dependent_failure(tmp_path: Path) -> None:
-    run = run_suite(tmp_path, "-D", "voice_check=off", tags="@english or @order", scenario=SCENARIO, timeout=420)
+    run = run_suite(tmp_path, "-D", "voice_check=off", tags="@english or (@order and not @while_downloading)", scenario=SCENARIO, timeout=420)
     statuses = run.statuses()
     failed = {row for row, status in statuses.items() if status != "passed"}
     assert failed == {"10", "B1", "B10"}, run.proc.stdout[-3000:]

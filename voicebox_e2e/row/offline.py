@@ -85,7 +85,7 @@ class OfflineRows:
         """After an @offline scenario: the server as the run started it, for what runs next."""
         if session is not None and session.extra_env:
             if session.server is not None and not session.server.stopped:
-                self._relaunch(session, "back online after an @offline row", {})
+                self._relaunch(session, "back to the run's own cache and network after a row that relaunched it", {})
             session.extra_env = {}
         self.how, self.folder = None, None
         self.close()

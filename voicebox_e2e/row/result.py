@@ -78,6 +78,11 @@ class RowResult:
         return self.failure_kind != causes.OFFLINE_KIND
 
     @property
+    def download_ok(self) -> bool:
+        """No model this row needed failed to download (its own, or the one it ran during)."""
+        return self.failure_kind != causes.FETCH_KIND
+
+    @property
     def backend_ok(self) -> bool:
         return self.failure_kind != causes.BACKEND_KIND
 

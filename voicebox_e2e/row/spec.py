@@ -23,6 +23,7 @@ class RowSpec:
     crossfade_ms: Optional[int] = None  # sent only when the row sets it (server default 50)
     reference: Optional[str] = None  # what the cloned profile is made from, beyond the reference recording (row/references.py)
     order: Optional[str] = None  # "reverse": the row runs in the reverse of the matrix's order (verdicts/order.py)
+    downloading: Optional[str] = None  # another model downloading while this row generates (row/downloading.py)
 
     @property
     def workload(self) -> Optional[str]:
@@ -39,6 +40,8 @@ class RowSpec:
             )
         if self.order is not None:
             said.append(f"the matrix in {self.order} order")
+        if self.downloading is not None:
+            said.append(f"while {self.downloading} downloads")
         return "; ".join(said) or None
 
     @property
@@ -106,6 +109,7 @@ def spec_from_table(cells: Mapping[str, str], text: str = "", language: str = "e
         crossfade_ms=_number(cells.get("crossfade_ms")),
         reference=cells.get("reference", "").strip() or None,
         order=cells.get("order", "").strip() or None,
+        downloading=cells.get("downloading", "").strip() or None,
     )
 
 

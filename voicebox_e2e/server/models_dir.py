@@ -36,8 +36,8 @@ class ModelsFolder:
     """A folder in the run's data dir holding copies of models (removed with the data dir), and
     the environment that points a server at it."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.models = data_dir / "moved-models"
+    def __init__(self, data_dir: Path, name: str = "moved-models") -> None:
+        self.models = data_dir / name
         self.empty_cache = data_dir / "empty-default-cache"
         self.models.mkdir(exist_ok=True)
         self.empty_cache.mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence
 
-from voicebox_e2e.row.conditions import OfflineCondition
+from voicebox_e2e.row.conditions import DownloadCondition, OfflineCondition
 from voicebox_e2e.row.result import RowResult
 from voicebox_e2e.row.spec import RowSpec
 
@@ -28,6 +28,7 @@ class RowContext:
     health: Optional[dict[str, Any]]  # /health right after the row; None when it was not read
     log_lines: Sequence[str] = ()  # what the server printed while the row ran
     offline: Optional[OfflineCondition] = None  # an @offline row: the hub cut off, or its models moved
+    downloading: Optional[DownloadCondition] = None  # a @while_downloading row: the download it ran during
 
 
 class Verdict(Protocol):

@@ -7,6 +7,11 @@ that fails where the same model passed earlier in the run is named an order-depe
 cause ``order``, with the row it passed in and the model the server ran just before it; a model
 that also failed the first time keeps its own cause. The verdict sees every row (it keeps the
 run's history), and judges after every other verdict.
+
+The ``@while_downloading`` rows are judged the same way: a model that passed earlier and fails
+when sent while another model downloads (upstream 17) is an order-dependent failure too, named
+with the download it ran during. Their row's workload says what the download was doing when the
+generation was sent and when it ended.
 """
 
 from __future__ import annotations
@@ -27,17 +32,20 @@ class OrderCheck:
         before = self._before[0] if self._before is not None and self._before[1] == row.launches else None
         self._before = (row.spec.label, row.launches)
         model = row.spec.model_name
-        if row.spec.order is None:
+        if row.spec.order is None and row.spec.downloading is None:
             if result.passed:
                 self.passed_in.setdefault(model, row.spec.row)
             return
         first = self.passed_in.get(model)
         if result.passed or result.status == NOT_RUN or first is None:
             return
-        after = f"after {before}" if before is not None else "first on a new server"
+        if row.spec.downloading is not None:
+            how = f"sent while {row.spec.downloading} was downloading"
+        else:
+            how = f"run after {before}" if before is not None else "run first on a new server"
         result.fail(
             causes.ORDER_KIND,
-            f"order-dependent failure: {row.spec.label} passed in row {first} and failed here, run {after}: {result.error}",
+            f"order-dependent failure: {row.spec.label} passed in row {first} and failed here, {how}: {result.error}",
             result.status,
         )
         result.decide_cause([])

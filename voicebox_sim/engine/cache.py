@@ -13,8 +13,10 @@ What the simulator does differently, so that it never writes into someone's real
   ``cached_models`` there at start-up, as if they had been downloaded before.
 - A folder the environment names is written to (downloads leave small stand-in files under the
   real names) only when it is new, empty, or already the simulator's (``MARKER``). Any other
-  folder is read, never written: the scenario's ``cached_models`` and this process's downloads
-  are then kept in memory.
+  folder is read, never written: what it holds decides, as it does for the real server (the
+  suite's own models folder, hard links of the simulator's files, is one), and this process's
+  downloads are kept in memory. The scenario's ``cached_models`` are not added to such a folder:
+  a model missing from it is missing, and downloads.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class ModelCache:
             cache = cls(named, writable=True)
             cache._claim()
             return cache
-        return cls(named, writable=False, in_memory=cached_models)
+        return cls(named, writable=False)
 
     @staticmethod
     def _ours(folder: Path) -> bool:

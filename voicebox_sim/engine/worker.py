@@ -76,8 +76,9 @@ async def run_generation(state: SimState, gen_id: str) -> None:
             return
         reference = reference_of(state, row["profile_id"])
         effect = reference_effect(fault, reference, profile_field(state, row["profile_id"], "language") or "en")
-        if effect.error is not None:
-            faults.fail_generation(state, gen_id, effect.error, model_name, download=False)
+        error = effect.error or faults.refused_while_downloading(state, model_name, fault)
+        if error is not None:
+            faults.fail_generation(state, gen_id, error, model_name, download=False)
             return
         state.store.update("generations", gen_id, status="generating")
         await faults.crash_or_hang(state, model_name, fault)

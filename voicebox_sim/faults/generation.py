@@ -66,6 +66,15 @@ def broken_by_order(state: SimState, fault: ModelFault) -> Optional[str]:
     return None
 
 
+def refused_while_downloading(state: SimState, model_name: str, fault: ModelFault) -> Optional[str]:
+    """``while_downloading``: the generation fails while another model's download runs (upstream
+    17: Qwen 0.6B failed while 1.7B downloaded; the real download is that model's load)."""
+    if fault.while_downloading is None:
+        return None
+    running = [d.model_name for d in state.downloads.entries.values() if d.status == "downloading" and d.model_name != model_name]
+    return fault.while_downloading if running else None
+
+
 def loading_log(state: SimState) -> None:
     """``non_utf8_log``: a loader warning with bytes that are not UTF-8."""
     if state.scenario.non_utf8_log:
