@@ -5,6 +5,7 @@ user's cache is only read and the server goes back to it after each row."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -35,6 +36,10 @@ def test_a_model_that_fails_while_another_downloads_is_an_order_dependent_failur
         rows["W2"]["workload"],
     ), rows["W2"]
     assert "| W1 | qwen | 0.6B | en | sent while qwen-tts-1.7B was downloading (" in run.markdown
+    allure = [json.loads(f.read_text()) for f in (run.output_dir / "allure-results").glob("*-result.json")]
+    w2 = next(r for r in allure if r["name"].startswith("Row W2:"))
+    assert w2["description"] == f"Workload: {rows['W2']['workload']}", w2.get("description")
+    assert {"name": "downloading", "value": "chatterbox-turbo"} in w2["parameters"]
     assert "Restarting the server: kokoro alone in a models folder, so that chatterbox-turbo downloads." in run.proc.stderr
     assert "Restarting the server: back to the run's own cache and network" in run.proc.stderr
     run.assert_clean()

@@ -20,6 +20,12 @@ from voicebox_e2e.reports.voice import voice_text
 
 
 def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optional[dict[str, Any]] = None) -> None:
+    if result.workload is not None:
+        # What the row sent beyond the matrix, as the run measured it (text length and chunks, a
+        # reference's format, the download it ran during), at the top of its Allure page. (The
+        # Examples cells are its parameters already; allure-behave 2.16 takes no dynamic ones, and
+        # a parameter would enter the history id, which a download's percentage must not.)
+        allure.dynamic.description(f"Workload: {result.workload}")
     for number, exchange in enumerate(exchanges, start=1):
         text = f"{exchange.method} {exchange.path}\n"
         if exchange.request is not None:
