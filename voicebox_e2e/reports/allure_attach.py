@@ -25,7 +25,7 @@ def attach_row(result: RowResult, exchanges: Sequence[Exchange], previous: Optio
         # reference's format, the download it ran during), at the top of its Allure page. (The
         # Examples cells are its parameters already; allure-behave 2.16 takes no dynamic ones, and
         # a parameter would enter the history id, which a download's percentage must not.)
-        allure.dynamic.description(f"Workload: {result.workload}")
+        allure.dynamic.description(f"Workload: {result.workload}")  # type: ignore[no-untyped-call]  # allure-commons is unannotated
     for number, exchange in enumerate(exchanges, start=1):
         text = f"{exchange.method} {exchange.path}\n"
         if exchange.request is not None:
