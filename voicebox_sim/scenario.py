@@ -45,6 +45,7 @@ Server-wide keys::
     upgrade_bug = true             # the real 0.4.0 bug (upstream 440): a stored "data/..." path is
                                    # looked for under <data dir>/data/, so old samples and audio 404
     upgrade_loses = "samples"      # at start-up, drop every stored "profiles" | "samples" | "generations"
+                                   # | "stories" | "story_items" | "effect_presets"
                                    # row another version made (a migration that loses data)
 
 Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as ``kokoro``)::
@@ -91,6 +92,7 @@ from typing import Any, Optional
 from voicebox_sim.engine.catalogue import MODELS_BY_NAME, TTS_MODEL_NAMES
 from voicebox_sim.engine.chunks import CHUNK_FAULTS
 from voicebox_sim.engine.speech import SPEECH_FAULTS, fox_recordings
+from voicebox_sim.store import TABLES
 
 SCENARIO_ENV = "VOICEBOX_SIM_SCENARIO"
 
@@ -202,8 +204,8 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
         raise ScenarioError(f"{source}: cached_load must be \"cache\" or \"hub\", not {top['cached_load']!r}.")
     if top.get("media_paths") not in (None, "0.3.0"):
         raise ScenarioError(f"{source}: media_paths must be \"0.3.0\", not {top['media_paths']!r}.")
-    if top.get("upgrade_loses") not in (None, "profiles", "samples", "generations"):
-        raise ScenarioError(f"{source}: upgrade_loses must be one of profiles, samples, generations, not {top['upgrade_loses']!r}.")
+    if top.get("upgrade_loses") is not None and top["upgrade_loses"] not in TABLES:
+        raise ScenarioError(f"{source}: upgrade_loses must be one of {', '.join(TABLES)}, not {top['upgrade_loses']!r}.")
     if "cached_models" in top:
         cached = tuple(top["cached_models"])
         bad = [m for m in cached if m not in MODELS_BY_NAME]

@@ -233,3 +233,92 @@ class ActiveTasksResponse(BaseModel):
 
     downloads: List[ActiveDownloadTask]
     generations: List[ActiveGenerationTask]
+
+
+class ProfileEffectsUpdate(BaseModel):
+    """Request to update the default effects chain on a profile."""
+
+    effects_chain: Optional[List[EffectConfig]] = Field(None, description="Effects chain (null to remove)")
+
+
+class EffectPresetCreate(BaseModel):
+    """Request model for creating an effect preset."""
+
+    name: str = Field(..., min_length=1, max_length=100)
+    description: Optional[str] = Field(None, max_length=500)
+    effects_chain: List[EffectConfig]
+
+
+class EffectPresetResponse(BaseModel):
+    """Response model for effect preset."""
+
+    id: str
+    name: str
+    description: Optional[str] = None
+    effects_chain: List[EffectConfig]
+    is_builtin: bool = False
+    created_at: datetime
+
+
+class StoryCreate(BaseModel):
+    """Request model for creating a story."""
+
+    name: str = Field(..., min_length=1, max_length=100)
+    description: Optional[str] = Field(None, max_length=500)
+
+
+class StoryResponse(BaseModel):
+    """Response model for story (list view)."""
+
+    id: str
+    name: str
+    description: Optional[str]
+    created_at: datetime
+    updated_at: datetime
+    item_count: int = 0
+
+
+class StoryItemCreate(BaseModel):
+    """Request model for adding a generation to a story."""
+
+    generation_id: str
+    start_time_ms: Optional[int] = None
+    track: Optional[int] = 0
+
+
+class StoryItemDetail(BaseModel):
+    """Detail model for story item with generation info."""
+
+    id: str
+    story_id: str
+    generation_id: str
+    version_id: Optional[str] = None
+    start_time_ms: int
+    track: int = 0
+    trim_start_ms: int = 0
+    trim_end_ms: int = 0
+    created_at: datetime
+    profile_id: str
+    profile_name: str
+    text: str
+    language: str
+    audio_path: str
+    duration: float
+    seed: Optional[int]
+    instruct: Optional[str]
+    engine: Optional[str] = None
+    volume: float = 1.0
+    generation_created_at: datetime
+    versions: Optional[List[GenerationVersionResponse]] = None
+    active_version_id: Optional[str] = None
+
+
+class StoryDetailResponse(BaseModel):
+    """Response model for story with items."""
+
+    id: str
+    name: str
+    description: Optional[str]
+    created_at: datetime
+    updated_at: datetime
+    items: List[StoryItemDetail] = []

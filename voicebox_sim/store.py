@@ -1,4 +1,5 @@
-"""The simulator's database: profiles, samples and generations in <data-dir>/voicebox.db.
+"""The simulator's database: profiles, samples, generations, stories and effect presets in
+<data-dir>/voicebox.db.
 
 Rows are JSON documents in SQLite so that a relaunch on the same data dir sees what the last
 process left, as the real server does.
@@ -14,14 +15,14 @@ from typing import Any, Optional
 
 Row = dict[str, Any]
 
-_TABLES = ("profiles", "samples", "generations")
+TABLES = ("profiles", "samples", "generations", "stories", "story_items", "effect_presets")
 
 
 class Store:
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        for table in _TABLES:
+        for table in TABLES:
             self._db.execute(
                 f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, seq INTEGER, data TEXT)"
             )

@@ -34,7 +34,9 @@ USED_OPERATIONS = [
     ("/generate", "post"), ("/generate/{generation_id}/status", "get"), ("/history/{generation_id}", "get"),
     ("/audio/{generation_id}", "get"), ("/tasks/active", "get"), ("/models/progress/{model_name}", "get"),
     ("/models/status", "get"), ("/models/download", "post"), ("/models/cache-dir", "get"),
-    ("/history", "get"), ("/samples/{sample_id}", "get"),
+    ("/history", "get"), ("/samples/{sample_id}", "get"), ("/profiles/{profile_id}/effects", "put"),
+    ("/stories", "get"), ("/stories", "post"), ("/stories/{story_id}", "get"), ("/stories/{story_id}/items", "post"),
+    ("/effects/presets", "get"), ("/effects/presets", "post"), ("/effects/presets/{preset_id}", "get"),
 ]
 
 

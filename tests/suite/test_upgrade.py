@@ -42,10 +42,15 @@ def test_the_0_4_0_path_bug_fails_naming_every_sample_and_audio_it_lost(tmp_path
     run.assert_clean()
 
 
-def test_a_migration_that_drops_a_table_fails_naming_it(tmp_path: Path) -> None:
-    run = run_suite(tmp_path, scenario='upgrade_loses = "profiles"\n', **UPGRADE)
+@pytest.mark.parametrize("table,named", [
+    ("profiles", ["profile 'e2e-upgrade-cloned' is gone", "profile 'e2e-upgrade-kokoro-af_heart' is gone"]),
+    ("story_items", ["story 'e2e-upgrade-story' has 0 of its 1 generations"]),
+    ("effect_presets", ["effect preset 'e2e-upgrade-preset' is gone"]),
+])
+def test_a_migration_that_drops_a_table_fails_naming_it(tmp_path: Path, table: str, named: list[str]) -> None:
+    run = run_suite(tmp_path, scenario=f'upgrade_loses = "{table}"\n', **UPGRADE)
     error = check_of(run)["error"]
-    assert "profile 'e2e-upgrade-cloned' is gone" in error and "profile 'e2e-upgrade-kokoro-af_heart' is gone" in error
+    assert all(phrase in error for phrase in named), error
 
 
 def test_an_upgrade_from_that_does_not_exist_is_refused_before_anything_runs(tmp_path: Path) -> None:

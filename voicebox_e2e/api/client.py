@@ -104,5 +104,31 @@ class GenerationCalls(Transport):
         return bytes(self._call("GET", f"/audio/{generation_id}", timeout=60.0).content)
 
 
-class VoiceboxClient(ServerCalls, ProfileCalls, ModelCalls, GenerationCalls):
+class LibraryCalls(Transport):
+    """What users build from generations: ``/stories`` and ``/effects/presets``, and a profile's
+    default effects chain."""
+
+    def set_profile_effects(self, profile_id: str, chain: Optional[list[dict[str, Any]]]) -> dict[str, Any]:
+        return dict(self._call("PUT", f"/profiles/{profile_id}/effects", body={"effects_chain": chain}).json())
+
+    def create_effect_preset(self, name: str, chain: list[dict[str, Any]]) -> dict[str, Any]:
+        return dict(self._call("POST", "/effects/presets", body={"name": name, "effects_chain": chain}).json())
+
+    def list_effect_presets(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/effects/presets").json())
+
+    def create_story(self, name: str) -> dict[str, Any]:
+        return dict(self._call("POST", "/stories", body={"name": name}).json())
+
+    def add_story_item(self, story_id: str, generation_id: str) -> dict[str, Any]:
+        return dict(self._call("POST", f"/stories/{story_id}/items", body={"generation_id": generation_id}).json())
+
+    def list_stories(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/stories").json())
+
+    def get_story(self, story_id: str) -> dict[str, Any]:
+        return dict(self._call("GET", f"/stories/{story_id}").json())
+
+
+class VoiceboxClient(ServerCalls, ProfileCalls, ModelCalls, GenerationCalls, LibraryCalls):
     """Every resource's calls over one transport."""

@@ -3,27 +3,28 @@
 Users keep their profiles, samples and history across releases. 0.3.0 to 0.4.0 broke that: stored
 ``data/profiles/...`` paths were looked for under ``<data dir>/data/``, and samples and audio
 answered 404 (upstream 440, fixed in 0.4.1). The previous release's binary (``upgrade_from``)
-makes what a user has in a data dir of its own: a cloned profile with samples, a preset profile,
-a generation with its audio; it stops; this build starts on the same data dir. Everything the
-previous release listed must still be listed and served, byte for byte, and an old profile must
-still generate. A loss fails with cause ``upgrade`` and names what was lost.
+makes what a user has in a data dir of its own: a cloned profile with samples and an effects
+chain, a preset profile, an effect preset, a generation with its audio, a story holding it; it
+stops; this build starts on the same data dir. Everything the previous release listed must still
+be listed and served, byte for byte (``checks/inventory.py``), and an old profile must still
+generate. A loss fails with cause ``upgrade`` and names what was lost.
 """
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import requests
 
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import ApiError
+from voicebox_e2e.checks.inventory import Inventory, losses, take_inventory
 from voicebox_e2e.server.markers import DATA_DIR_PREFIX
 from voicebox_e2e.server.process import LaunchSpec, ServerProcess, free_port
 from voicebox_e2e.server.session import HOST, Session
@@ -47,62 +48,6 @@ def previous_command(upgrade_from: Optional[Path], simulated: bool) -> tuple[str
 
 
 @dataclass
-class Inventory:
-    """What a server lists and serves of the user's data: ids, names and the bytes' digests."""
-
-    version: str = "unknown"
-    profiles: dict[str, str] = field(default_factory=dict)  # id -> name
-    samples: dict[str, str] = field(default_factory=dict)  # id -> sha256 of GET /samples/{id} (or the error)
-    sample_owner: dict[str, str] = field(default_factory=dict)  # sample id -> profile name
-    generations: dict[str, str] = field(default_factory=dict)  # id -> status
-    audio: dict[str, str] = field(default_factory=dict)  # generation id -> sha256 of GET /audio/{id} (or the error)
-
-
-def digest(read: Callable[[], bytes]) -> str:
-    """The bytes' sha256, or what the server answered instead ("HTTP 404: Audio file not found")."""
-    try:
-        return hashlib.sha256(read()).hexdigest()
-    except ApiError as exc:
-        return f"HTTP {exc.status}: {str(exc).split(': ', 1)[-1]}"
-
-
-def take_inventory(client: VoiceboxClient) -> Inventory:
-    found = Inventory(client.version() or "unknown")
-    for profile in client.list_profiles():
-        found.profiles[str(profile["id"])] = str(profile["name"])
-        for sample in client.list_samples(str(profile["id"])):
-            sample_id = str(sample["id"])
-            found.sample_owner[sample_id] = str(profile["name"])
-            found.samples[sample_id] = digest(lambda: client.sample_audio(sample_id))
-    for entry in client.list_history():
-        generation_id = str(entry["id"])
-        found.generations[generation_id] = str(entry.get("status"))
-        if entry.get("status") == "completed":
-            found.audio[generation_id] = digest(lambda: client.audio(generation_id))
-    return found
-
-
-def losses(before: Inventory, after: Inventory) -> list[str]:
-    """What the user had before the upgrade and does not have after it, one phrase each."""
-    lost = [f"profile {name!r} is gone" for pid, name in before.profiles.items() if pid not in after.profiles]
-    for sample_id, was in before.samples.items():
-        owner = before.sample_owner[sample_id]
-        now = after.samples.get(sample_id)
-        if now is None:
-            lost.append(f"sample {sample_id} of {owner!r} is no longer listed")
-        elif now != was:
-            lost.append(f"sample {sample_id} of {owner!r} " + (f"answered {now}" if now.startswith("HTTP") else "changed its bytes"))
-    for generation_id in before.generations:
-        if generation_id not in after.generations:
-            lost.append(f"generation {generation_id} is gone from the history")
-    for generation_id, was in before.audio.items():
-        now = after.audio.get(generation_id)
-        if now is not None and now != was:
-            lost.append(f"the audio of generation {generation_id} " + (f"answered {now}" if now.startswith("HTTP") else "changed its bytes"))
-    return lost
-
-
-@dataclass
 class UpgradeCheck:
     """One upgrade from ``previous`` (a command line) to the run's target, in a data dir of its own."""
 
@@ -112,6 +57,7 @@ class UpgradeCheck:
     server: Optional[ServerProcess] = None
     before: Optional[Inventory] = None
     profile_ids: dict[str, str] = field(default_factory=dict)
+    generation_ids: list[str] = field(default_factory=list)  # what the previous build generated
 
     def start(self, command: Sequence[str], which: str) -> VoiceboxClient:
         self.stop()
@@ -135,6 +81,29 @@ class UpgradeCheck:
         preset = client.create_profile({"name": f"e2e-upgrade-{engine}-{voice}", "voice_type": "preset", "language": "en", "preset_engine": engine, "preset_voice_id": voice})
         self.profile_ids = {"cloned": cloned, engine: str(preset["id"])}
 
+    def make_effects(self, chain: list[dict[str, object]]) -> None:
+        """The cloned profile's default effects chain, and the same chain saved as a preset."""
+        client = self._client()
+        try:
+            client.set_profile_effects(self.profile_ids["cloned"], chain)
+            client.create_effect_preset("e2e-upgrade-preset", chain)
+        except ApiError as exc:
+            raise UpgradeSetupError(f"The previous build did not store an effects chain: {exc}") from exc
+
+    def make_story(self) -> None:
+        """A story holding the generations the previous build made."""
+        client = self._client()
+        try:
+            story = str(client.create_story("e2e-upgrade-story")["id"])
+            for generation_id in self.generation_ids:
+                client.add_story_item(story, generation_id)
+        except ApiError as exc:
+            raise UpgradeSetupError(f"The previous build did not store a story: {exc}") from exc
+
+    def _client(self) -> VoiceboxClient:
+        assert self.server is not None
+        return VoiceboxClient(self.server.base_url)
+
     def say(self, text: str, engine: str, which: str) -> str:
         """Generate with the preset profile of ``engine``; the generation's id once it completed."""
         assert self.server is not None
@@ -151,6 +120,7 @@ class UpgradeCheck:
             raise AssertionError(causes.tagged(causes.UPGRADE.key, (
                 f"The {which} build did not say {text!r} with the {engine} preset profile: status {entry.get('status')}, {entry.get('error')}"
             )))
+        self.generation_ids.append(generation_id)
         return generation_id
 
     def record_and_stop(self) -> None:

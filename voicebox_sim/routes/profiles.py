@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 
-from voicebox_sim.engine import audio, catalogue, storage
+from voicebox_sim.engine import audio, catalogue, effects, storage
 from voicebox_sim.engine.downloads import utcnow
-from voicebox_sim.schemas import ProfileSampleResponse, VoiceProfileCreate, VoiceProfileResponse
+from voicebox_sim.schemas import ProfileEffectsUpdate, ProfileSampleResponse, VoiceProfileCreate, VoiceProfileResponse
 from voicebox_sim.state import SimState, iso
 from voicebox_sim.store import Row
 
@@ -87,6 +87,18 @@ def router(state: SimState) -> APIRouter:
             raise HTTPException(status_code=404, detail="Profile not found")
         # The real single-profile GET leaves the counts at 0 and touches updated_at.
         row = state.store.update("profiles", profile_id, updated_at=iso(utcnow()))
+        return profile_response(state, row, counts=False)
+
+    @api.put("/profiles/{profile_id}/effects", response_model=VoiceProfileResponse)
+    async def update_profile_effects(profile_id: str, data: ProfileEffectsUpdate) -> Any:
+        """Set or clear the default effects chain for a voice profile."""
+        if state.store.get("profiles", profile_id) is None:
+            raise HTTPException(status_code=404, detail="Profile not found")
+        chain = None if data.effects_chain is None else [e.model_dump() for e in data.effects_chain]
+        error = None if chain is None else effects.validate_chain(chain)
+        if error is not None:
+            raise HTTPException(status_code=400, detail=error)
+        row = state.store.update("profiles", profile_id, effects_chain=chain, updated_at=iso(utcnow()))
         return profile_response(state, row, counts=False)
 
     @api.post("/profiles/{profile_id}/samples", response_model=ProfileSampleResponse)
