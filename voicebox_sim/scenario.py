@@ -31,6 +31,7 @@ Server-wide keys::
     gpu_usable = false             # a GPU build (started as voicebox-server-cuda/-rocm) finds no
                                    # usable GPU: /health says gpu_available false, models load on cpu
     gpu_name = "NVIDIA GeForce RTX 4090"   # the GPU a GPU build reports when it can use it
+    rosetta_mps = true             # the CPU build says "MPS (Apple Silicon)", as on an Intel Mac (upstream 842)
     cached_load = "hub"            # "cache" (default): a cached model loads from the cache alone, as
                                    # with HF_HUB_OFFLINE=1; "hub": the real 0.5.0, which first asks
                                    # the hub for each cached file through the environment's proxy,
@@ -150,6 +151,7 @@ class Scenario:
     non_utf8_log: bool = False
     gpu_usable: bool = True
     gpu_name: str = "NVIDIA GeForce RTX 4090"
+    rosetta_mps: bool = False
     cached_load: str = "cache"
     hub_backoff_scale: float = 1.0
     hub_timeout_seconds: float = 10.0

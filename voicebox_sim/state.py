@@ -31,7 +31,7 @@ class SimState:
         self.scenario = scenario
         self.data_dir = data_dir
         self.parent_pid = parent_pid
-        self.hardware = hardware.detect(scenario.gpu_usable, scenario.gpu_name)
+        self.hardware = hardware.detect(scenario.gpu_usable, scenario.gpu_name, rosetta_mps=scenario.rosetta_mps)
         # The model cache (engine/cache.py): VOICEBOX_MODELS_DIR, HF_HUB_CACHE, or <data dir>/models.
         self.cached = ModelCache.for_server(data_dir, scenario.cached_models, os.environ, not scenario.ignore_models_dir)
         self.loaded: set[str] = set()

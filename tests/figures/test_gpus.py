@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import gpu_named_simulator, run_suite
-from voicebox_e2e.figures.gpus import MachineGpu, list_gpus, run_tool, unused, warning
+from voicebox_e2e.figures.gpus import MachineGpu, false_claim, list_gpus, run_tool, unused, warning
 
 # What each tool prints (nvidia-smi's CSV, lspci's default listing, rocm-smi's and system_profiler's JSON).
 NVIDIA_SMI = "NVIDIA GeForce RTX 4090\nNVIDIA GeForce RTX 3060\n"
@@ -98,3 +98,28 @@ def test_a_run_records_the_machines_gpus_and_warns_of_one_the_build_left_unused(
     assert cpu.statuses() == {"10": "passed"}  # right for a CPU build: a warning, not a failure
     cuda = run_suite(tmp_path / "cuda", "-D", f"binary={gpu_named_simulator(tmp_path / 'dist')}", "-D", "only=kokoro", env={"PATH": path})
     assert cuda.report["backend"]["unused_gpu"] is None and "A GPU went unused" not in cuda.markdown
+
+
+def test_mps_is_named_a_gpu_that_is_not_there_except_on_an_apple_silicon_mac() -> None:
+    mps = "MPS (Apple Silicon)"
+    intel = false_claim(mps, "darwin", "x86_64")
+    assert intel == (
+        "/health says the build runs on MPS (Apple Silicon), but this is an Intel Mac (x86_64), which has no Apple GPU: "
+        "the build found MPS through Rosetta and will run on the CPU at best (upstream 842)"
+    )
+    assert false_claim(mps, "darwin", "arm64") is None
+    assert false_claim(mps, "linux", "x86_64") is not None
+    assert false_claim("CUDA (NVIDIA GeForce RTX 4090)", "darwin", "x86_64") is None and false_claim(None, "darwin", "x86_64") is None
+
+
+@pytest.mark.suite
+def test_a_cpu_build_that_says_mps_on_a_machine_without_it_is_warned_of(tmp_path: Path) -> None:
+    """The simulator's CPU build answers /health as the real 0.5.0 did on an Intel Mac (upstream
+    842): gpu_available true, "MPS (Apple Silicon)", backend_variant cpu. This machine is not an
+    Apple Silicon Mac, so the run says the GPU is not there, and the rows still pass."""
+    run = run_suite(tmp_path, "-D", "only=kokoro", scenario="rosetta_mps = true\n")
+    backend = run.report["backend"]
+    assert backend["gpu_type"] == "MPS (Apple Silicon)" and backend["backend_variant"] == "cpu"
+    assert backend["false_gpu"] == false_claim("MPS (Apple Silicon)")
+    assert f"> **A GPU that is not there:** {backend['false_gpu']}." in run.markdown
+    assert run.statuses() == {"10": "passed"}

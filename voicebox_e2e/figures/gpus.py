@@ -19,6 +19,7 @@ adapter) and Intel's integrated graphics are left out; Intel's Arc and Data Cent
 from __future__ import annotations
 
 import json
+import platform
 import re
 import shutil
 import subprocess
@@ -167,6 +168,22 @@ def warning(gpus: list[MachineGpu], gpu_available: Optional[bool], gpu_type: Opt
     if not gpu_available:
         return f"this machine has {names}; the build ran on the CPU"
     return f"this machine also has {names}, which the build did not use (it ran on {gpu_type})"
+
+
+def false_claim(gpu_type: Optional[str], system: str = sys.platform, machine: str = platform.machine()) -> Optional[str]:
+    """One sentence when ``/health`` names an Apple GPU this machine cannot have: MPS anywhere but
+    on an Apple Silicon Mac. On an Intel Mac a CPU build under Rosetta finds MPS "available" and
+    says so; Qwen then fails with "User specified an unsupported autocast device_type" (upstream
+    842). None otherwise."""
+    if not gpu_type or "mps" not in gpu_type.lower():
+        return None
+    if system == "darwin" and machine.lower() in ("arm64", "aarch64"):
+        return None
+    where = f"an Intel Mac ({machine})" if system == "darwin" else f"a {system} {machine} machine"
+    return (
+        f"/health says the build runs on {gpu_type}, but this is {where}, which has no Apple GPU: "
+        "the build found MPS through Rosetta and will run on the CPU at best (upstream 842)"
+    )
 
 
 def _article(name: str) -> str:

@@ -42,6 +42,9 @@ def markdown(report: RunReport) -> str:
     idle_gpu = report.backend.get("unused_gpu")
     if idle_gpu:
         lines += [f"> **A GPU went unused:** {table_cell(idle_gpu, 400)}.", ""]
+    false_gpu = report.backend.get("false_gpu")
+    if false_gpu:
+        lines += [f"> **A GPU that is not there:** {table_cell(false_gpu, 400)}.", ""]
     lines += speech_banner(report.speech)
     lines += voice_banner(report.voice, report.results)
     lines += [

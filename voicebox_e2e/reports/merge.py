@@ -113,6 +113,7 @@ def combined_markdown(runs: list[Run]) -> str:
             + (f"; causes: {table_cell(', '.join(f'{k} {n}' for k, n in by_cause.items()))}" if by_cause else "")
             + (f"; backend {table_cell(backend.get('backend_variant'))} on {table_cell(backend.get('gpu_type') or 'CPU')}" if backend else "")
             + (f"; **a GPU went unused**: {table_cell(backend['unused_gpu'], 300)}" if backend.get("unused_gpu") else "")
+            + (f"; **a GPU that is not there**: {table_cell(backend['false_gpu'], 300)}" if backend.get("false_gpu") else "")
             + speech_said(run.report.get("speech") or {}, run.report.get("results") or [])
             + voice_said(run.report.get("voice") or {}, run.report.get("results") or [])
         )

@@ -8,7 +8,9 @@ row; a GPU build whose ``gpu_available`` is false fails every row that would hav
 
 The machine's own GPUs (``figures/gpus.py``) are recorded beside it, and any the build did not use
 is named in a warning ("this machine has an NVIDIA GeForce RTX 4090; the build ran on the CPU"):
-right for a CPU build, but the release engineer learns the machine could have tested more.
+right for a CPU build, but the release engineer learns the machine could have tested more. A GPU
+``/health`` names that the machine cannot have (MPS on an Intel Mac, upstream 842) is a warning
+of its own.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ class BackendCheck:
             "problem": self.problem(),
             "machine_gpus": gpus.describe(self.machine_gpus),
             "unused_gpu": gpus.warning(self.machine_gpus, self.gpu_available, self.gpu_type),
+            "false_gpu": gpus.false_claim(self.gpu_type),
         }
 
 

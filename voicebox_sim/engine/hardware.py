@@ -35,9 +35,12 @@ class Hardware:
     variant: str
     gpu_available: bool
     gpu_name: str
+    rosetta_mps: bool = False  # a CPU build on an Intel Mac: torch under Rosetta says MPS is there (upstream 842)
 
     @property
     def gpu_type(self) -> Optional[str]:
+        if self.rosetta_mps:
+            return "MPS (Apple Silicon)"
         if not self.gpu_available:
             return None
         return f"{'ROCm' if self.variant == 'rocm' else 'CUDA'} ({self.gpu_name})"
@@ -45,12 +48,14 @@ class Hardware:
     @property
     def device(self) -> str:
         """The torch device a model loads on ("cuda" for ROCm too, as torch names it)."""
-        return "cuda" if self.gpu_available else "cpu"
+        return "cuda" if self.gpu_available and not self.rosetta_mps else "cpu"
 
 
-def detect(gpu_usable: bool, gpu_name: str, environ: Optional[MutableMapping[str, str]] = None) -> Hardware:
+def detect(gpu_usable: bool, gpu_name: str, environ: Optional[MutableMapping[str, str]] = None, rosetta_mps: bool = False) -> Hardware:
     """The simulated machine has a GPU that only a GPU build can use (the CPU build ships CPU-only
-    torch), unless the scenario says the GPU build cannot use it (``gpu_usable = false``)."""
+    torch), unless the scenario says the GPU build cannot use it (``gpu_usable = false``).
+    ``rosetta_mps``: the CPU build reports MPS as an Intel Mac's does (generation stays on the CPU)."""
     env = os.environ if environ is None else environ
     variant = env.get(VARIANT_ENV, "cpu")
-    return Hardware(variant, variant in GPU_VARIANTS and gpu_usable, gpu_name)
+    mps = rosetta_mps and variant == "cpu"
+    return Hardware(variant, mps or (variant in GPU_VARIANTS and gpu_usable), gpu_name, mps)
