@@ -19,17 +19,27 @@ with wave.open(str(RECORDINGS / "en-af_heart-fox.wav"), "rb") as _fox:
     FOX_SECONDS = _fox.getnframes() / _fox.getframerate()
 
 
+# The real server's status stream (one event a second) and the suite's default status probe.
+REAL_POLL = "status_poll_seconds = 1.0\n"
+PROBE = 0.25  # behave.ini's status_probe_seconds: a phase is known to within one probe
+CEILING = 1.5  # what a loaded 2-core machine may add to a phase, generously
+
+
 @pytest.mark.suite
+@pytest.mark.timing
 def test_the_figures_agree_with_the_simulated_model(tmp_path: Path) -> None:
+    """At the real server's 1 s status stream: each phase no shorter than what the simulator was
+    told less one probe, and no longer than that plus a generous ceiling."""
     binary = gpu_named_simulator(tmp_path / "dist")  # a CUDA build: /health reports VRAM
-    run = run_suite(tmp_path, *KOKORO, "-D", f"binary={binary}", scenario='[models."kokoro"]\nrtf = 0.5\nmemory_mb = 200\n')
+    run = run_suite(tmp_path, *KOKORO, "-D", f"binary={binary}", scenario=REAL_POLL + '[models."kokoro"]\nrtf = 0.5\nmemory_mb = 200\n')
     row = run.rows()["10"]
     perf = row["performance"]
     assert row["status"] == "passed" and row["audio_duration"] == pytest.approx(FOX_SECONDS, abs=0.01)
-    poll = 0.2  # fast.toml: the status stream reports every 0.2 s, so a phase is known to that
-    assert perf["generate_seconds"] == pytest.approx(0.5 * FOX_SECONDS, abs=2 * poll)
-    assert perf["real_time_factor"] == pytest.approx(0.5, abs=2 * poll / FOX_SECONDS)
-    assert perf["load_seconds"] == pytest.approx(0.1, abs=2 * poll) and perf["first_status_seconds"] < 1.0
+    generate = 0.5 * FOX_SECONDS  # rtf 0.5 of the speech made
+    assert generate - PROBE <= perf["generate_seconds"] <= generate + CEILING, perf
+    assert perf["real_time_factor"] == pytest.approx(perf["generate_seconds"] / FOX_SECONDS, abs=0.01)
+    assert 0.1 - PROBE <= perf["load_seconds"] <= 0.1 + CEILING, perf  # fast.toml's load_seconds
+    assert perf["first_status_seconds"] <= 1.0 + CEILING  # the stream's first event, within its first second
     assert perf["rss_peak_mb"] >= 200 and perf["rss_end_mb"] >= 200  # the model's 200 MB, held by the server tree
     assert perf["rss_peak_mb"] < 200 + 400
     assert perf["vram_used_mb"] == pytest.approx(312.8, abs=0.1)  # /health: the simulated weights on the GPU
@@ -55,6 +65,7 @@ def test_a_model_whose_memory_keeps_growing_is_flagged_then_failed(tmp_path: Pat
 
 
 @pytest.mark.suite
+@pytest.mark.timing
 def test_a_slower_heavier_model_shows_against_the_previous_run(tmp_path: Path) -> None:
     before = run_suite(tmp_path / "before", *KOKORO, scenario='[models."kokoro"]\nrtf = 0.2\nmemory_mb = 100\n')
     previous = next(before.output_dir.glob("e2e-*.json"))

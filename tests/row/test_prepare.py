@@ -34,6 +34,7 @@ def test_uncached_models_are_fetched_first_side_by_side_and_rows_are_timed_as_ca
     assert "- Prepare: fetched 2 of 2 uncached model(s)" in run.markdown
 
 
+@pytest.mark.timing
 def test_a_stalled_download_fails_its_rows_within_the_stall_time(tmp_path: Path) -> None:
     scenario = NETWORK + 'cached_models = ["kokoro"]\n[models."luxtts"]\ndownload_stall_at = 0.3\n'
     started = time.monotonic()
@@ -43,7 +44,7 @@ def test_a_stalled_download_fails_its_rows_within_the_stall_time(tmp_path: Path)
     assert rows["10"]["status"] == "passed"
     assert rows["5"]["status"] == "failed" and rows["5"]["cause"] == "download"
     assert "the download of luxtts stalled at 15 of 51 MB (30%): no new bytes for 2 s" in rows["5"]["error"]
-    assert run.report["prepare"]["seconds"] < 2 + 4  # the stall time plus a few polls
+    assert 2 <= run.report["prepare"]["seconds"] < 2 + 10  # the stall time, and a generous ceiling over it
     run.assert_clean()
 
 
@@ -66,6 +67,7 @@ def test_prepare_false_keeps_the_designs_row_by_row_downloads(tmp_path: Path) ->
     assert all(r["was_cached"] is False and r["timeout_seconds"] == 1200.0 for r in run.report["results"])
 
 
+@pytest.mark.timing
 def test_the_simulated_network_shares_its_link_between_downloads(simulator: Any) -> None:
     # 31.3 MB (kokoro) and 51.2 MB (luxtts) at 20 MB/s each under a 30 MB/s link: together each gets 15 MB/s
     sim = simulator("download_mb_per_s = 20\nlink_mb_per_s = 30\ndownload_size_scale = 0.1\ncached_models = []\n")

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import run_suite
 
-pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or the recognizer
+pytestmark = [pytest.mark.suite, pytest.mark.timing]  # behave against the simulator; the point is when the row learns of the end
 
 KOKORO = ("-D", "only=kokoro")
 SLOW_STREAM = "status_poll_seconds = 3.0\nload_seconds = 0.3\ngenerate_seconds = 0.6\n"
@@ -27,14 +27,16 @@ def test_the_probe_sees_the_end_before_the_stream_does(tmp_path: Path) -> None:
     stream = run_suite(tmp_path / "stream", *KOKORO, "-D", "status_probe_seconds=0", scenario=SLOW_STREAM)
     fast, slow = probed.rows()["10"], stream.rows()["10"]
     assert fast["status"] == slow["status"] == "passed", (probed.proc.stdout[-2000:], stream.proc.stdout[-2000:])
-    # the stream alone waits for its second event, 3 s after the first; the probe reads the end
-    # within one 0.1 s probe of the generation's 0.9 s
+    # What the probe promises, in bounds a loaded machine cannot break: the stream alone learns of
+    # the end with its second event, 3 s after the first (status_poll_seconds); the probe learns
+    # of it before that, the generation's 0.9 s plus at most a probe (and whatever the machine adds).
     assert slow["elapsed_seconds"] >= 3.0
-    assert fast["elapsed_seconds"] < 2.0
+    assert fast["elapsed_seconds"] < 3.0 <= slow["elapsed_seconds"]
     perf = fast["performance"]
-    # each phase to within a probe or two; "generating" also holds the server's WAV writing
-    assert perf["load_seconds"] == pytest.approx(0.3, abs=0.25)
-    assert 0.6 - 0.1 <= perf["generate_seconds"] <= 0.6 + 0.6
+    # each phase no shorter than the simulator's sleep less one probe (0.1 s), and no longer than
+    # a generous ceiling; "generating" also holds the server's WAV writing
+    assert 0.3 - 0.1 <= perf["load_seconds"] <= 0.3 + 1.5
+    assert 0.6 - 0.1 <= perf["generate_seconds"] <= 0.6 + 1.5
     assert slow["performance"]["generate_seconds"] is None  # the stream never showed "generating"
     assert fast["statuses_seen"][-1] == "completed" and fast["reconnects"] == 0
     # the probe read the record about nine times; the row's API exchanges show the one that ended it
@@ -49,7 +51,7 @@ def test_a_failure_the_probe_reads_keeps_the_servers_words(tmp_path: Path) -> No
     row = run.rows()["10"]
     assert row["status"] == "failed" and row["server_status"] == "failed"
     assert row["error"] == OOM_TEXT and row["cause"] == "memory"
-    assert row["elapsed_seconds"] < 2.0  # not the stream's 3 s
+    assert row["elapsed_seconds"] < 3.0  # before the stream's second event, 3 s after its first
     assert run.code != 0
     run.assert_clean()
 

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.suite  # every test here runs behave, a simulator or th
 KOKORO_QWEN = ("-D", "only=kokoro,qwen")  # rows 1, 2 (cloned feature) then 10 (preset feature)
 
 
+@pytest.mark.timing
 def test_a_crash_mid_row_fails_that_row_fast_and_the_rest_still_run(tmp_path: Path) -> None:
     run = run_suite(tmp_path, scenario='[models."chatterbox-tts"]\ncrash = 9\n')
     rows = run.rows()
@@ -96,6 +97,7 @@ def test_row_level_faults_become_clear_row_results(tmp_path: Path, fault: str, s
     run.assert_clean()
 
 
+@pytest.mark.timing
 def test_a_stalled_status_stream_is_reopened_within_the_deadline(tmp_path: Path) -> None:
     # the stream alone (no status probe): silent for 5 s, it is reopened
     run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "status_probe_seconds=0", scenario='[models."kokoro"]\nsse = "stall"\nslow_seconds = 1.0\n')
@@ -104,6 +106,7 @@ def test_a_stalled_status_stream_is_reopened_within_the_deadline(tmp_path: Path)
     run.assert_clean()
 
 
+@pytest.mark.timing
 def test_the_status_probe_ends_a_stalled_stream_at_the_generations_end(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "-D", "only=kokoro", scenario='[models."kokoro"]\nsse = "stall"\nslow_seconds = 1.0\n')
     row = run.rows()["10"]
@@ -219,6 +222,7 @@ def watchers(owner_pid: int) -> list[psutil.Process]:
     return marked(WATCHER_ENV, str(owner_pid))
 
 
+@pytest.mark.timing
 def test_a_sigkilled_run_is_cleaned_up_by_its_reaper_within_seconds(tmp_path: Path) -> None:
     # onefile (a bootloader and its child) with the real watchdog bug: only the reaper can help.
     proc, output = start_suite(tmp_path, 'onefile = true\nwatchdog_bug = true\n[models."qwen-tts-0.6B"]\nslow_seconds = 120\n')

@@ -62,6 +62,7 @@ def test_hang_never_reaches_a_terminal_status(simulator: Start) -> None:
     assert len(events) == 8 and not {"completed", "failed"} & set(events)
 
 
+@pytest.mark.timing
 @pytest.mark.suite
 def test_slow_model_takes_its_time(simulator: Start) -> None:
     sim = simulator('[models."kokoro"]\nslow_seconds = 2.0\n')

@@ -48,6 +48,7 @@ def test_each_way_chunks_break_fails_its_row_and_the_real_long_output_passes(tmp
     assert "## Long text" in markdown and "| L1 | qwen | 1.7B | en | 1106 | 2 | 11 |" in markdown
 
 
+@pytest.mark.timing
 def test_a_long_text_row_has_a_budget_for_each_chunk(tmp_path: Path) -> None:
     """kokoro reads the story (63.8 s of speech, two chunks) at a real-time factor of 0.05: about
     3.2 s, over one row's 2 s budget and within the three a two-chunk row gets."""

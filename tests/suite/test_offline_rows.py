@@ -26,6 +26,7 @@ ASKED = re.compile(
 )
 
 
+@pytest.mark.timing
 def test_a_healthy_build_loads_its_cached_models_offline_and_from_a_folder_of_their_own(tmp_path: Path) -> None:
     run = run_suite(tmp_path, *KOKORO, scenario=TIMED, **OFFLINE)
     assert run.code == 0, run.proc.stdout[-3000:]
@@ -43,6 +44,7 @@ def test_a_healthy_build_loads_its_cached_models_offline_and_from_a_folder_of_th
     run.assert_clean()
 
 
+@pytest.mark.timing
 def test_a_build_that_asks_the_hub_for_cached_files_or_ignores_its_models_folder_fails_offline(tmp_path: Path) -> None:
     run = run_suite(tmp_path, *KOKORO, scenario=ASKS_THE_HUB + "ignore_models_dir = true\n", **OFFLINE)
     rows = run.rows()
