@@ -105,3 +105,59 @@ def test_expect_gpu_true_fails_a_cpu_build(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "-D", "only=kokoro", "-D", "expect_gpu=true")
     assert run.rows()["10"]["cause"] == "backend" and run.code != 0
     run.assert_clean()
+
+
+def test_the_sentence_names_the_build_its_file_and_the_variant() -> None:
+    check = BackendCheck("voicebox-server-rocm")
+    check.observe(dict(CUDA_NAME_NO_GPU, backend_variant="rocm"))
+    assert check.problem() == (
+        "The ROCM build voicebox-server-rocm ran on the CPU: /health says gpu_available false (backend_variant rocm), "
+        "so this row tested nothing of the GPU; run it on a machine whose GPU the build can use, or pass expect_gpu=false."
+    )
+    simulated = BackendCheck(None, expect_gpu=True)
+    simulated.observe({"gpu_available": False})
+    assert simulated.problem() == (
+        "The build (expect_gpu=true) ran on the CPU: /health says gpu_available false (backend_variant unknown), "
+        "so this row tested nothing of the GPU; run it on a machine whose GPU the build can use, or pass expect_gpu=false."
+    )
+    unread = BackendCheck("voicebox-server-cuda")  # /health never read: nothing to hold against it
+    assert unread.expects_gpu and unread.problem() is None
+
+
+def test_only_well_formed_health_fields_are_taken_and_the_last_one_kept() -> None:
+    check = BackendCheck("voicebox-server")
+    check.observe({"backend_type": "pytorch", "backend_variant": "cpu", "gpu_available": True, "gpu_type": "CUDA (A)", "vram_used_mb": 10})
+    check.observe({"backend_type": "", "backend_variant": 7, "gpu_available": "no", "gpu_type": None, "vram_used_mb": True, "gpu_compatibility_warning": "sm_120"})
+    assert (check.backend_type, check.backend_variant, check.gpu_available, check.gpu_type) == ("pytorch", "cpu", True, "CUDA (A)")
+    assert check.vram_used_mb_max == 10.0 and check.gpu_compatibility_warning == "sm_120" and check.health_reads == 2
+    check.observe({"gpu_available": False, "vram_used_mb": 2.5})
+    assert check.gpu_available is False and check.vram_used_mb_max == 10.0
+    record = check.to_json()
+    assert record["expect_gpu_setting"] == "auto" and record["expects_gpu"] is False and record["problem"] is None
+    assert BackendCheck("x", expect_gpu=False).to_json()["expect_gpu_setting"] == "false"
+    assert BackendCheck("x").to_json()["vram_used_mb"] is None
+
+
+def test_a_gpu_build_is_named_by_its_file_in_any_case_with_or_without_exe() -> None:
+    assert gpu_build_of("VOICEBOX-SERVER-CUDA.EXE") == "cuda" and gpu_build_of("/opt/vb/voicebox-server-rocm") == "rocm"
+    assert gpu_build_of("voicebox-server-cuda.bak") is None and gpu_build_of("") is None and gpu_build_of(None) is None
+    assert BackendCheck("voicebox-server-cuda").gpu_build == "cuda"  # the name wins before /health is read
+
+
+def test_a_row_that_passed_on_the_wrong_backend_fails_and_a_failed_one_keeps_its_cause() -> None:
+    from voicebox_e2e.row.result import FAILED, PASSED, RowResult
+    from voicebox_e2e.row.spec import RowSpec
+    from voicebox_e2e.verdicts.base import RowContext
+
+    check = BackendCheck("voicebox-server-cuda")
+    check.observe(CUDA_NAME_NO_GPU)
+    spec = RowSpec("10", "kokoro", None, "kokoro", "The quick brown fox jumps over the lazy dog.")
+    row = RowContext(spec, None, 1, None)
+    passed = RowResult("10", "kokoro", "kokoro", None, "kokoro", "en", status=PASSED)
+    check.judge(passed, row)
+    assert passed.status == FAILED and passed.cause == "backend" and passed.error == check.problem()
+    failed = RowResult("10", "kokoro", "kokoro", None, "kokoro", "en")
+    failed.fail("engine", "boom")
+    failed.decide_cause([])
+    check.judge(failed, row)
+    assert failed.error == "boom" and failed.cause == "engine"
