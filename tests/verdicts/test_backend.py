@@ -14,6 +14,7 @@ from typing import Any, Callable
 import requests
 
 from conftest import gpu_named_simulator, run_suite
+from voicebox_e2e.figures.gpus import MachineGpu
 from voicebox_e2e.verdicts.backend import BackendCheck, gpu_build_of
 from voicebox_e2e.figures.devices import DeviceMemory, device_loaded
 
@@ -161,3 +162,16 @@ def test_a_row_that_passed_on_the_wrong_backend_fails_and_a_failed_one_keeps_its
     failed.decide_cause([])
     check.judge(failed, row)
     assert failed.error == "boom" and failed.cause == "engine"
+
+
+def test_the_json_is_every_field_under_its_name() -> None:
+    check = BackendCheck("voicebox-server-cuda", machine_gpus=[MachineGpu("NVIDIA GeForce RTX 4090", "nvidia", "nvidia-smi")])
+    check.observe({"backend_type": "pytorch", "backend_variant": "cuda", "gpu_available": True, "gpu_type": "CUDA (NVIDIA GeForce RTX 4090)",
+                   "vram_used_mb": 0.4, "gpu_compatibility_warning": "sm_120 is newer than this build"})
+    assert check.to_json() == {
+        "backend_type": "pytorch", "backend_variant": "cuda", "gpu_available": True, "gpu_type": "CUDA (NVIDIA GeForce RTX 4090)",
+        "vram_used_mb": 0.4,  # a small figure is kept as it is, not raised to any floor
+        "gpu_compatibility_warning": "sm_120 is newer than this build", "expects_gpu": True, "expect_gpu_setting": "auto",
+        "problem": None, "machine_gpus": [{"name": "NVIDIA GeForce RTX 4090", "vendor": "nvidia", "source": "nvidia-smi"}],
+        "unused_gpu": None, "false_gpu": None,
+    }

@@ -6,7 +6,7 @@ eSpeak NG speech (normal and with each speech fault) and of the fox sentence in 
 
 from __future__ import annotations
 
-from voicebox_e2e.verdicts.speech_score import Heard, SpeechLimits, leaked_words, normalise, score, units
+from voicebox_e2e.verdicts.speech_score import Heard, SpeechLimits, language_name, leaked_words, normalise, score, units
 
 FOX = "The quick brown fox jumps over the lazy dog."
 LIMITS = SpeechLimits()
@@ -106,3 +106,35 @@ def test_other_words_before_the_sentence_or_none_are_not_a_leak() -> None:
     assert leaked_words(REFERENCE, "hello hello the quick brown fox jumps over the lazy dog", FOX, "en") is None
     assert leaked_words(REFERENCE, "The quick round fox jump.", FOX, "en") is None
     assert leaked_words(REFERENCE, "", FOX, "en") is None
+
+
+def test_a_leak_is_found_through_the_english_normaliser_on_all_three_texts() -> None:
+    # "I'll" and "ten": only Whisper's English normaliser makes them "i will" and "10" in each text
+    reference = "Meet me there. I'll be home at ten."
+    assert leaked_words(reference, "i will be home at 10 the quick brown fox jumps over the lazy dog", FOX, "en") == "i will be home at 10"
+    assert leaked_words("Meet me there. I will be home at 10.", "I'll be home at ten. The quick brown fox jumps over the lazy dog.", FOX, "en") == "i will be home at 10"
+    sentence = "I'll say ten words now."
+    assert leaked_words(reference, "home at 10 i will say 10 words now", sentence, "en") == "home at 10"
+
+
+def test_a_leak_at_its_edges() -> None:
+    reference = "We rode home."
+    # one word before the sentence is not a leak, however well it matches
+    assert leaked_words(reference, "home the quick brown fox jumps over the lazy dog", FOX, "en") is None
+    # the whole reference said again is one (its letters exactly as many as the reference's)
+    assert leaked_words(reference, "we rode home the quick brown fox jumps over the lazy dog", FOX, "en") == "we rode home"
+    # two of eight letters misheard is the most a leak may have ("rove hone" for "rode home": 0.25)
+    assert leaked_words(reference, "rove hone the quick brown fox jumps over the lazy dog", FOX, "en") == "rove hone"
+    assert leaked_words(reference, "rave hone the quick brown fox jumps over the lazy dog", FOX, "en") is None  # three of eight
+    # no reference words, or nothing heard beyond the sentence
+    assert leaked_words("", "we rode home the quick brown fox jumps over the lazy dog", FOX, "en") is None
+    assert leaked_words(reference, "the quick brown fox jumps over the lazy dog", FOX, "en") is None
+
+
+def test_a_leak_in_a_language_written_without_spaces_is_its_characters() -> None:
+    assert leaked_words("我们回家了", "回家了狐狸跳过懒狗", "狐狸跳过懒狗", "zh") == "回家了"
+
+
+def test_languages_are_named_in_english_or_by_their_code() -> None:
+    assert language_name("fr") == "French" and language_name("nn") == "Norwegian"
+    assert language_name("xx") == "xx" and language_name(None) == "an unknown language" and language_name("") == "an unknown language"
