@@ -138,3 +138,66 @@ def test_a_leak_in_a_language_written_without_spaces_is_its_characters() -> None
 def test_languages_are_named_in_english_or_by_their_code() -> None:
     assert language_name("fr") == "French" and language_name("nn") == "Norwegian"
     assert language_name("xx") == "xx" and language_name(None) == "an unknown language" and language_name("") == "an unknown language"
+
+
+def test_the_speech_record_holds_what_was_heard() -> None:
+    speech = score(FOX, "en", Heard(" The quick brown fox jumps over the lazy dog. ", "en", 0.98765, 1.5), LIMITS)
+    assert speech.to_json() == {
+        "checked": True, "words_judged": True, "transcript": FOX, "language": "en", "language_probability": 0.988,
+        "metric": "wer", "error_rate": 0.0, "seconds": 1.5, "problem": None, "note": None, "bleed_correlation": None,
+    }
+    unsure = score(FOX, "en", Heard(FOX, None, None, 0.2), LIMITS)
+    assert unsure.language_probability is None and unsure.language is None and unsure.problem is None
+
+
+def test_each_text_is_normalised_in_its_language() -> None:
+    # only Whisper's English normaliser makes "I'll" and "ten" of "i will" and "10", in either text
+    assert score("I'll be there at ten.", "en", heard("i will be there at 10"), LIMITS).error_rate == 0.0
+    assert score("I will be there at 10.", "en", heard("I'll be there at ten."), LIMITS).error_rate == 0.0
+
+
+def test_english_is_held_to_the_word_limit_and_at_it_passes() -> None:
+    limits = SpeechLimits(max_error_rate=0.25, max_char_error_rate=0.9)
+    eight = "alpha bravo charlie delta echo foxtrot golf hotel"
+    at = score(eight, "en", heard("alpha bravo charlie delta echo foxtrot golf india india"), limits)  # 2 of 8 words off
+    assert at.error_rate == 0.25 and at.problem is None
+    past = score(eight, "en", heard("alpha bravo charlie delta echo foxtrot juliet india india"), limits)
+    assert past.problem is not None and past.problem.startswith("unintelligible: WER 0.38, heard 'alpha bravo")
+    assert score(eight, "en", heard("alpha bravo charlie delta echo foxtrot juliet india india"), SpeechLimits(max_error_rate=0.9, max_char_error_rate=0.1)).problem is None
+
+
+def test_a_long_transcript_is_quoted_to_120_characters() -> None:
+    babble = "la " * 60
+    problem = score(FOX, "en", heard(babble), LIMITS).problem or ""
+    assert f"heard '{babble.strip()[:120]}'" in problem and f"heard '{babble.strip()[:121]}'" not in problem
+
+
+def test_the_language_is_wrong_only_when_the_recognizer_is_sure_at_least_as_the_limit() -> None:
+    spanish = "El rápido zorro marrón salta sobre el perro perezoso."
+    at_limit = score(FOX, "en", heard(spanish, "es", LIMITS.min_language_probability), LIMITS)
+    assert (at_limit.problem or "").startswith("spoke Spanish, asked for English")
+    unknown = score(FOX, "en", Heard(spanish, "es", None, 1.0), LIMITS)
+    assert unknown.problem == f"unintelligible: WER 1.00, heard '{spanish}' (it sounds most like Spanish)"  # no probability: never sure
+    # Nynorsk heard for Norwegian is Norwegian; Nynorsk for German, or Swedish for Norwegian, is not
+    norwegian = "Den raske brune reven hopper over den late hunden."
+    judged = SpeechLimits(judged_languages=frozenset({"en", "de", "no"}))
+    assert score(norwegian, "no", heard(norwegian, "nn", 0.95), judged).problem is None
+    assert score(FOX, "de", heard(norwegian, "nn", 0.95), judged).problem == f"spoke Norwegian, asked for German (heard '{norwegian}')"
+    assert (score(norwegian, "no", heard(norwegian, "sv", 0.95), judged).problem or "").startswith("spoke Swedish, asked for Norwegian")
+
+
+def test_a_chinese_sentence_cut_short_names_the_missing_characters() -> None:
+    speech = score("敏捷的棕色狐狸跳过了那只懒狗。", "zh", heard("敏捷的棕色", "zh", 0.97), LIMITS)
+    assert speech.problem == "the last 9 of 14 characters are missing (heard '敏捷的棕色')"
+
+
+def test_a_language_not_judged_says_listen_only_past_its_limit() -> None:
+    spanish = "El rápido zorro marrón salta sobre el perro perezoso."
+    heard_as = "el rápido zorro marrón salta sobre el perro"
+    rate = score(spanish, "es", heard(heard_as, "es", 0.9), ENGLISH_ONLY).error_rate or 0.0
+    at = score(spanish, "es", heard(heard_as, "es", 0.9), SpeechLimits(judged_languages=frozenset({"en"}), max_char_error_rate=rate))
+    assert at.note == "words not judged in Spanish (asr_languages): the transcript is for reading"
+    past = score(spanish, "es", heard(heard_as, "es", 0.9), SpeechLimits(judged_languages=frozenset({"en"}), max_char_error_rate=rate - 0.01))
+    assert past.note == f"words not judged in Spanish (asr_languages): the transcript is for reading; CER {rate:.2f} is past the {rate - 0.01:g} limit: listen to it"
+    # English heard for English in a run that judges only other languages is not "spoke English"
+    assert score(FOX, "en", heard(FOX, "en", 0.99), SpeechLimits(judged_languages=frozenset({"es"}))).problem is None

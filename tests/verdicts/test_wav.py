@@ -116,3 +116,60 @@ def test_a_width_other_than_16_bit_is_taken_on_its_length_alone(width: int) -> N
         wav.writeframes(raw)
     report = check_wav(out.getvalue(), FOX)
     assert report.ok and report.sample_width == width and report.rms is None and report.duration == 2.0
+
+
+def test_every_field_of_each_report() -> None:
+    from voicebox_e2e.verdicts.ending import trailing_quiet
+    from voicebox_e2e.verdicts.wav import AudioReport
+
+    assert check_wav(b"", FOX) == AudioReport(False, "the WAV is empty (0 bytes)", 0)
+    assert check_wav(b"RIFF1234", FOX) == AudioReport(False, "the file is not a RIFF/WAVE file", 8)
+    lying = REAL[:4] + struct.pack("<I", 0xFFFFFFF0) + REAL[8:]  # a size no file has
+    assert check_wav(lying, FOX) == AudioReport(False, f"the RIFF header declares {0xFFFFFFF0 + 8} bytes but the file has {len(REAL)}", len(REAL))
+    header_only = b"RIFF" + struct.pack("<I", 4) + b"WAVE"  # twelve bytes, honest about it
+    report = check_wav(header_only, FOX)
+    assert (report.ok, report.size_bytes, report.sample_rate) == (False, 12, None)
+    assert (report.problem or "").startswith("the WAV cannot be decoded (")
+    # the ok report of the real recording, to the last field
+    samples = frames_of(REAL)
+    rms = (sum(s * s for s in samples) / len(samples)) ** 0.5 / 32768.0
+    assert check_wav(REAL, FOX) == AudioReport(True, None, len(REAL), 24000, 1, 2, 3.25, round(rms, 4), trailing_quiet(samples, 24000, 1))
+    # and of a tone of 48013 frames, whose duration and RMS have more decimals than the report keeps
+    tone = array("h", [3000, -3000] * 24006 + [3000])
+    data = wav_of(tone)
+    assert check_wav(data, FOX) == AudioReport(True, None, len(data), 24000, 1, 2, 2.001, 0.0916, trailing_quiet(tone, 24000, 1))
+
+
+def test_a_stereo_wav_cut_short_is_measured_in_its_own_frames() -> None:
+    from voicebox_e2e.verdicts.wav import AudioReport
+
+    stereo = wav_of(array("h", [1000, -1000] * 48000), channels=2)  # 1 s of two channels
+    cut = stereo[: len(stereo) - 400]
+    mended = cut[:4] + struct.pack("<I", len(cut) - 8) + cut[8:]
+    assert check_wav(mended, FOX) == AudioReport(
+        False, f"the data chunk holds {48000 * 4 - 400} bytes but the header promises {48000 * 4}", len(mended), 24000, 2, 2,
+    )
+
+
+def test_the_figures_of_a_failed_or_unmeasured_report() -> None:
+    from voicebox_e2e.verdicts.wav import AudioReport
+
+    odd = array("h", [300, -300] * 24006 + [300])  # 48013 frames: 2.000541 s
+    silent = check_wav(wav_of(odd), FOX, AudioLimits(min_rms=0.5))
+    assert (silent.duration, silent.rms, silent.sample_rate, silent.channels, silent.sample_width) == (2.001, round(300 / 32768, 4), 24000, 1, 2)
+    clipped = check_wav(wav_of(array("h", [32767, -32767] * 24006 + [32767])), FOX)
+    assert (clipped.ok, clipped.duration, clipped.rms, clipped.size_bytes) == (False, 2.001, 1.0, 44 + 48013 * 2)
+    eight_bit = io.BytesIO()
+    with wave.open(eight_bit, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(1)
+        wav.setframerate(24000)
+        wav.writeframes(bytes(48013))
+    data = eight_bit.getvalue()
+    assert check_wav(data, FOX) == AudioReport(True, None, len(data), 24000, 1, 1, 2.001)
+
+
+def test_a_one_hertz_wav_has_a_rate() -> None:
+    slow = wav_of(array("h", [3000, -3000, 3000, -3000]), rate=1)  # four seconds of four frames
+    assert check_wav(slow, FOX).problem != "the WAV header has no sample rate or channels"
+    assert check_wav(slow, FOX).sample_rate == 1

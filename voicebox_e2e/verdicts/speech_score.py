@@ -222,6 +222,7 @@ def score(text: str, language: str, heard: Heard, limits: SpeechLimits) -> Speec
     elif (missing := missing_tail(reference, said, limits)) is not None:
         speech.problem = f"the last {missing} of {len(reference)} {unit} are missing (heard {quoted})"
     elif rate > limit:
-        sounds = "" if heard.language in (None, language) else f" (it sounds most like {language_name(heard.language)}, probability {probability:.2f})"
+        sure_of = "" if probability is None else f", probability {probability:.2f}"
+        sounds = "" if heard.language in (None, language) else f" (it sounds most like {language_name(heard.language)}{sure_of})"
         speech.problem = f"unintelligible: {metric(language).upper()} {rate:.2f}, heard {quoted}{sounds}"
     return speech
