@@ -144,6 +144,7 @@ def test_a_stereo_wav_cut_short_is_measured_in_its_own_frames() -> None:
     from voicebox_e2e.verdicts.wav import AudioReport
 
     stereo = wav_of(array("h", [1000, -1000] * 48000), channels=2)  # 1 s of two channels
+    assert check_wav(stereo, FOX).ok  # whole, its frames counted as two samples each
     cut = stereo[: len(stereo) - 400]
     mended = cut[:4] + struct.pack("<I", len(cut) - 8) + cut[8:]
     assert check_wav(mended, FOX) == AudioReport(
