@@ -35,15 +35,17 @@ class DownloadSetupError(RuntimeError):
     """The row could not be started during a download; the message leads with its cause."""
 
 
-def _progress(client: VoiceboxClient, model_name: str) -> tuple[str, float]:
-    """The download's state ("downloading", "error", "done" or "absent") and its progress (%)."""
+def _progress(client: VoiceboxClient, model_name: str) -> tuple[str, float, Optional[str]]:
+    """The download's state ("downloading", "error", "done" or "absent"), its progress (%) and
+    its error text (for "error")."""
     entry = client.active_downloads().get(model_name)
     if entry is not None:
+        progress = float(entry.get("progress") or 0)
         if entry.get("status") == "error":
-            return "error", float(entry.get("progress") or 0)
-        return "downloading", float(entry.get("progress") or 0)
+            return "error", progress, entry.get("error")
+        return "downloading", progress, None
     done = any(m.get("model_name") == model_name and m.get("downloaded") for m in client.model_status())
-    return ("done" if done else "absent"), 100.0 if done else 0.0
+    return ("done" if done else "absent"), 100.0 if done else 0.0, None
 
 
 class DownloadingRows:
@@ -72,12 +74,11 @@ class DownloadingRows:
         session.client.start_download(other)
         deadline = time.monotonic() + SEEN_WITHIN
         while True:
-            state, progress = _progress(session.client, other)
+            state, progress, error = _progress(session.client, other)
             if state == "downloading":
                 self.model, self.progress_when_sent = other, progress
                 return
             if state == "error":
-                error = session.client.active_downloads().get(other, {}).get("error")
                 raise DownloadSetupError(causes.tagged(causes.DOWNLOAD.key, f"the download of {other} failed before the row could start: {error}"))
             if state == "done":
                 raise DownloadSetupError(
@@ -97,16 +98,17 @@ class DownloadingRows:
         ``timeout``: it must finish with the model downloaded)."""
         if self.model is None:
             return None
-        state, progress = _progress(session.client, self.model)
+        state, progress, failure = _progress(session.client, self.model)
         running_after = state == "downloading"
         deadline = time.monotonic() + timeout
         while state == "downloading" and time.monotonic() < deadline:
             time.sleep(POLL)
-            state, progress = _progress(session.client, self.model)
+            state, progress, failure = _progress(session.client, self.model)
+        error: Optional[str]
         if state == "done":
             error = None
         elif state == "error":
-            error = f"failed: {session.client.active_downloads().get(self.model, {}).get('error')}"
+            error = f"failed: {failure}"
         elif state == "downloading":
             error = f"did not finish within {timeout:g} s (timeout_download): it was at {progress:.0f} %"
         else:
