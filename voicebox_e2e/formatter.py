@@ -126,4 +126,5 @@ def check_record(scenario: Any) -> dict[str, Any]:
         "name": scenario.name,
         "status": {"untested": "not_run", "skipped": "not_run", "error": "failed"}.get(status, status),
         "error": failure_text(scenario) if status in ("failed", "error") else None,
+        "notes": list(getattr(scenario, "notes", [])),  # what a passing check did not cover (upgrade)
     }

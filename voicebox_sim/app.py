@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from voicebox_sim import VERSION
 from voicebox_sim.engine.worker import generation_worker
 from voicebox_sim.faults import server as server_faults
-from voicebox_sim.routes import generation, library, models, profiles, system
+from voicebox_sim.routes import channels, generation, library, models, profiles, settings, system, versions
 from voicebox_sim.state import SimState
 
 __all__ = ["SimState", "create_app"]
@@ -43,6 +43,7 @@ def create_app(state: SimState) -> FastAPI:
             if row["status"] in ("generating", "loading_model"):
                 state.store.update("generations", row["id"], status="failed", error="Server was shut down during generation")
         library.seed_builtin_presets(state)
+        channels.seed_default_channel(state)
         app_log.info("Database: %s", state.data_dir / "voicebox.db")
         app_log.info("Data directory: %s", state.data_dir)
         app_log.info("Profiles: %d, Generations: %d", len(state.store.all("profiles")), len(state.store.all("generations")))
@@ -70,6 +71,6 @@ def create_app(state: SimState) -> FastAPI:
         CORSMiddleware, allow_origins=CORS_ORIGINS, allow_credentials=True, allow_methods=["*"], allow_headers=["*"]
     )
     # In this order: FastAPI matches routes in the order they are registered.
-    for routes in (system, profiles, generation, models, library):
+    for routes in (system, profiles, generation, versions, models, library, channels, settings):
         app.include_router(routes.router(state))
     return app

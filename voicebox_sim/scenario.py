@@ -45,9 +45,11 @@ Server-wide keys::
                                    # release for the upgrade check (voicebox_sim/engine/storage.py)
     upgrade_bug = true             # the real 0.4.0 bug (upstream 440): a stored "data/..." path is
                                    # looked for under <data dir>/data/, so old samples and audio 404
-    upgrade_loses = "samples"      # at start-up, drop every stored "profiles" | "samples" | "generations"
-                                   # | "stories" | "story_items" | "effect_presets"
-                                   # row another version made (a migration that loses data)
+    upgrade_loses = "samples"      # at start-up, drop every row another version stored in that table, or in
+                                   # each of a list of them (a migration that loses data): "profiles" |
+                                   # "samples" | "generations" | "versions" | "stories" | "story_items" |
+                                   # "effect_presets" | "channels" | "profile_channels" | "settings" |
+                                   # "mcp_bindings"
 
 Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as ``kokoro``)::
 
@@ -159,7 +161,7 @@ class Scenario:
     version: Optional[str] = None
     media_paths: Optional[str] = None
     upgrade_bug: bool = False
-    upgrade_loses: Optional[str] = None
+    upgrade_loses: tuple[str, ...] = ()
     models: dict[str, ModelFault] = field(default_factory=dict)
 
     def fault_for(self, model_name: str) -> ModelFault:
@@ -206,8 +208,12 @@ def parse_scenario(raw: dict[str, Any], source: str = "scenario") -> Scenario:
         raise ScenarioError(f"{source}: cached_load must be \"cache\" or \"hub\", not {top['cached_load']!r}.")
     if top.get("media_paths") not in (None, "0.3.0"):
         raise ScenarioError(f"{source}: media_paths must be \"0.3.0\", not {top['media_paths']!r}.")
-    if top.get("upgrade_loses") is not None and top["upgrade_loses"] not in TABLES:
-        raise ScenarioError(f"{source}: upgrade_loses must be one of {', '.join(TABLES)}, not {top['upgrade_loses']!r}.")
+    if "upgrade_loses" in top:
+        loses = top["upgrade_loses"]
+        top["upgrade_loses"] = tuple([loses] if isinstance(loses, str) else loses)
+        bad = [t for t in top["upgrade_loses"] if t not in TABLES]
+        if bad or not isinstance(loses, (str, list)):
+            raise ScenarioError(f"{source}: upgrade_loses must name one or more of {', '.join(TABLES)}, not {loses!r}.")
     if "cached_models" in top:
         cached = tuple(top["cached_models"])
         bad = [m for m in cached if m not in MODELS_BY_NAME]

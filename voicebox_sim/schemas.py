@@ -322,3 +322,125 @@ class StoryDetailResponse(BaseModel):
     created_at: datetime
     updated_at: datetime
     items: List[StoryItemDetail] = []
+
+
+class ApplyEffectsRequest(BaseModel):
+    """Request to apply effects to an existing generation."""
+
+    effects_chain: List[EffectConfig]
+    source_version_id: Optional[str] = Field(
+        None, description="Version to use as source audio (defaults to clean/original)"
+    )
+    label: Optional[str] = Field(None, max_length=100, description="Label for this version (auto-generated if omitted)")
+    set_as_default: bool = Field(default=True, description="Set this version as the default")
+
+
+class AudioChannelCreate(BaseModel):
+    """Request model for creating an audio channel."""
+
+    name: str = Field(..., min_length=1, max_length=100)
+    device_ids: List[str] = Field(default_factory=list)
+
+
+class AudioChannelResponse(BaseModel):
+    """Response model for audio channel."""
+
+    id: str
+    name: str
+    is_default: bool
+    device_ids: List[str]
+    created_at: datetime
+
+
+class ProfileChannelAssignment(BaseModel):
+    """Request model for assigning channels to a profile."""
+
+    channel_ids: List[str]
+
+
+NON_MAC_PUSH_TO_TALK = ["ControlRight", "ShiftRight"]  # backend/utils/capture_chords.py (not on a Mac)
+NON_MAC_TOGGLE_TO_TALK = ["ControlRight", "ShiftRight", "Space"]
+
+
+class CaptureSettingsResponse(BaseModel):
+    """Server-persisted defaults for the capture / refine flow."""
+
+    stt_model: str = Field(default="turbo", pattern="^(base|small|medium|large|turbo)$")
+    language: str = Field(default="auto")
+    auto_refine: bool = True
+    llm_model: str = Field(default="0.6B", pattern="^(0\\.6B|1\\.7B|4B)$")
+    smart_cleanup: bool = True
+    self_correction: bool = True
+    preserve_technical: bool = True
+    allow_auto_paste: bool = True
+    default_playback_voice_id: Optional[str] = None
+    hotkey_enabled: bool = False
+    chord_push_to_talk_keys: List[str] = Field(default_factory=lambda: list(NON_MAC_PUSH_TO_TALK))
+    chord_toggle_to_talk_keys: List[str] = Field(default_factory=lambda: list(NON_MAC_TOGGLE_TO_TALK))
+
+
+class CaptureSettingsUpdate(BaseModel):
+    """Partial update for capture settings — every field is optional."""
+
+    stt_model: Optional[str] = Field(default=None, pattern="^(base|small|medium|large|turbo)$")
+    language: Optional[str] = None
+    auto_refine: Optional[bool] = None
+    llm_model: Optional[str] = Field(default=None, pattern="^(0\\.6B|1\\.7B|4B)$")
+    smart_cleanup: Optional[bool] = None
+    self_correction: Optional[bool] = None
+    preserve_technical: Optional[bool] = None
+    allow_auto_paste: Optional[bool] = None
+    default_playback_voice_id: Optional[str] = None
+    hotkey_enabled: Optional[bool] = None
+    chord_push_to_talk_keys: Optional[List[str]] = Field(default=None, min_length=1, max_length=6)
+    chord_toggle_to_talk_keys: Optional[List[str]] = Field(default=None, min_length=1, max_length=6)
+
+
+class GenerationSettingsResponse(BaseModel):
+    """Server-persisted defaults for the generation flow."""
+
+    max_chunk_chars: int = Field(default=800, ge=100, le=5000)
+    crossfade_ms: int = Field(default=50, ge=0, le=500)
+    normalize_audio: bool = True
+    autoplay_on_generate: bool = True
+
+
+class GenerationSettingsUpdate(BaseModel):
+    """Partial update for generation settings — every field is optional."""
+
+    max_chunk_chars: Optional[int] = Field(default=None, ge=100, le=5000)
+    crossfade_ms: Optional[int] = Field(default=None, ge=0, le=500)
+    normalize_audio: Optional[bool] = None
+    autoplay_on_generate: Optional[bool] = None
+
+
+MCP_ENGINE_PATTERN = "^(qwen|qwen_custom_voice|luxtts|chatterbox|chatterbox_turbo|tada|kokoro)$"
+
+
+class MCPClientBindingResponse(BaseModel):
+    """Per-MCP-client voice binding — what voice / engine the server should
+    use when a given client_id calls voicebox.speak without args, plus an
+    opt-in personality-rewrite default."""
+
+    client_id: str
+    label: Optional[str] = None
+    profile_id: Optional[str] = None
+    default_engine: Optional[str] = Field(None, pattern=MCP_ENGINE_PATTERN)
+    default_personality: bool = False
+    last_seen_at: Optional[datetime] = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MCPClientBindingUpsert(BaseModel):
+    """Create or update a binding. Matched by ``client_id``."""
+
+    client_id: str = Field(..., min_length=1, max_length=64)
+    label: Optional[str] = Field(None, max_length=128)
+    profile_id: Optional[str] = None
+    default_engine: Optional[str] = Field(None, pattern=MCP_ENGINE_PATTERN)
+    default_personality: bool = False
+
+
+class MCPClientBindingListResponse(BaseModel):
+    items: List[MCPClientBindingResponse]

@@ -1,5 +1,5 @@
-"""The simulator's database: profiles, samples, generations, stories and effect presets in
-<data-dir>/voicebox.db.
+"""The simulator's database in <data-dir>/voicebox.db: profiles, samples, generations and their
+audio versions, stories, effect presets, audio channels, settings and MCP client bindings.
 
 Rows are JSON documents in SQLite so that a relaunch on the same data dir sees what the last
 process left, as the real server does.
@@ -15,7 +15,10 @@ from typing import Any, Optional
 
 Row = dict[str, Any]
 
-TABLES = ("profiles", "samples", "generations", "stories", "story_items", "effect_presets")
+TABLES = (
+    "profiles", "samples", "generations", "versions", "stories", "story_items", "effect_presets",
+    "channels", "profile_channels", "settings", "mcp_bindings",
+)
 
 
 class Store:
@@ -57,6 +60,10 @@ class Store:
         with self._lock:
             rows = self._db.execute(f"SELECT data FROM {table} ORDER BY seq").fetchall()
         return [dict(json.loads(r[0])) for r in rows]
+
+    def delete(self, table: str, row_id: str) -> bool:
+        with self._lock:
+            return bool(self._db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,)).rowcount)
 
     def update(self, table: str, row_id: str, **changes: Any) -> Row:
         row = self.get(table, row_id)

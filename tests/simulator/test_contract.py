@@ -37,6 +37,13 @@ USED_OPERATIONS = [
     ("/history", "get"), ("/samples/{sample_id}", "get"), ("/profiles/{profile_id}/effects", "put"),
     ("/stories", "get"), ("/stories", "post"), ("/stories/{story_id}", "get"), ("/stories/{story_id}/items", "post"),
     ("/effects/presets", "get"), ("/effects/presets", "post"), ("/effects/presets/{preset_id}", "get"),
+    ("/history/{generation_id}/favorite", "post"), ("/generations/{generation_id}/versions", "get"),
+    ("/generations/{generation_id}/versions/apply-effects", "post"),
+    ("/generations/{generation_id}/versions/{version_id}/set-default", "put"), ("/audio/version/{version_id}", "get"),
+    ("/channels", "get"), ("/channels", "post"), ("/channels/{channel_id}", "get"),
+    ("/profiles/{profile_id}/channels", "get"), ("/profiles/{profile_id}/channels", "put"),
+    ("/settings/captures", "get"), ("/settings/captures", "put"), ("/settings/generation", "get"), ("/settings/generation", "put"),
+    ("/mcp/bindings", "get"), ("/mcp/bindings", "put"),
 ]
 
 

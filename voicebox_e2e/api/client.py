@@ -130,5 +130,51 @@ class LibraryCalls(Transport):
         return dict(self._call("GET", f"/stories/{story_id}").json())
 
 
-class VoiceboxClient(ServerCalls, ProfileCalls, ModelCalls, GenerationCalls, LibraryCalls):
+class VersionCalls(Transport):
+    """A generation's audio versions, and its favourite mark."""
+
+    def list_versions(self, generation_id: str) -> list[dict[str, Any]]:
+        return list(self._call("GET", f"/generations/{generation_id}/versions").json())
+
+    def apply_effects(self, generation_id: str, chain: list[dict[str, Any]], label: str) -> dict[str, Any]:
+        body = {"effects_chain": chain, "label": label, "set_as_default": True}
+        return dict(self._call("POST", f"/generations/{generation_id}/versions/apply-effects", body=body).json())
+
+    def version_audio(self, version_id: str) -> bytes:
+        return bytes(self._call("GET", f"/audio/version/{version_id}", timeout=60.0).content)
+
+    def toggle_favorite(self, generation_id: str) -> bool:
+        return bool(self._call("POST", f"/history/{generation_id}/favorite").json()["is_favorited"])
+
+
+class SettingsCalls(Transport):
+    """Audio channels, the settings (0.5.0 and later) and MCP clients' bindings (0.5.0 and later)."""
+
+    def create_channel(self, name: str, device_ids: list[str]) -> dict[str, Any]:
+        return dict(self._call("POST", "/channels", body={"name": name, "device_ids": device_ids}).json())
+
+    def list_channels(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/channels").json())
+
+    def set_profile_channels(self, profile_id: str, channel_ids: list[str]) -> None:
+        self._call("PUT", f"/profiles/{profile_id}/channels", body={"channel_ids": channel_ids})
+
+    def profile_channels(self, profile_id: str) -> list[str]:
+        return [str(c) for c in self._call("GET", f"/profiles/{profile_id}/channels").json()["channel_ids"]]
+
+    def settings(self, which: str) -> dict[str, Any]:
+        """``which``: "generation" or "captures"."""
+        return dict(self._call("GET", f"/settings/{which}").json())
+
+    def update_settings(self, which: str, patch: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._call("PUT", f"/settings/{which}", body=patch).json())
+
+    def bind_mcp_client(self, body: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._call("PUT", "/mcp/bindings", body=body).json())
+
+    def mcp_bindings(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/mcp/bindings").json()["items"])
+
+
+class VoiceboxClient(ServerCalls, ProfileCalls, ModelCalls, GenerationCalls, LibraryCalls, VersionCalls, SettingsCalls):
     """Every resource's calls over one transport."""

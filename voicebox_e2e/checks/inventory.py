@@ -1,10 +1,13 @@
-"""What a server lists and serves of the user's data, and what an upgrade lost of it.
+"""What a server lists and serves of the user's data (``checks/losses.py`` says what an upgrade
+lost of it).
 
-The real backend stores (``backend/routes`` at v0.5.0): profiles with their samples and default
-effects chain, generations with their audio (the history), stories that lay generations on
-tracks, and effect presets (built in, and the user's). Captures (voice input, 0.5.0 and later)
-are not made: making one runs the recognizer on the previous build, which a sign-off machine may
-not have downloaded.
+The real backend stores (``backend/routes`` at v0.5.0): profiles with their samples, default
+effects chain and audio channels; generations with their audio, their versions (a clean one, one
+per effects chain applied) and a favourite mark; stories that lay generations on tracks; effect
+presets (built in, and the user's); audio channels; and, since 0.5.0, the generation and capture
+settings and the MCP clients' voice bindings. A server without a route (an older release) has
+``None`` for what it would list. Captures (voice input, 0.5.0 and later) are not made: making one
+runs the recognizer on the previous build, which a sign-off machine may not have downloaded.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Optional, TypeVar
 
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import ApiError
+
+T = TypeVar("T")
+SETTINGS = ("generation", "captures")
 
 
 @dataclass
@@ -25,14 +31,23 @@ class Inventory:
     version: str = "unknown"
     profiles: dict[str, str] = field(default_factory=dict)  # id -> name
     profile_effects: dict[str, str] = field(default_factory=dict)  # profile id -> its effects chain (JSON), if any
+    profile_channels: dict[str, list[str]] = field(default_factory=dict)  # profile id -> its channels' ids, sorted
     samples: dict[str, str] = field(default_factory=dict)  # id -> sha256 of GET /samples/{id} (or the error)
     sample_owner: dict[str, str] = field(default_factory=dict)  # sample id -> profile name
     generations: dict[str, str] = field(default_factory=dict)  # id -> status
+    favourites: set[str] = field(default_factory=set)  # generation ids marked favourite
     audio: dict[str, str] = field(default_factory=dict)  # generation id -> sha256 of GET /audio/{id} (or the error)
+    versions: dict[str, dict[str, str]] = field(default_factory=dict)  # generation id -> {version id: label}
+    default_version: dict[str, str] = field(default_factory=dict)  # generation id -> its default version's id
+    version_audio: dict[str, str] = field(default_factory=dict)  # version id -> sha256 of GET /audio/version/{id}
     stories: dict[str, str] = field(default_factory=dict)  # id -> name
     story_items: dict[str, list[str]] = field(default_factory=dict)  # story id -> its generations, in order
     presets: dict[str, str] = field(default_factory=dict)  # the user's effect presets: id -> name
     preset_chains: dict[str, str] = field(default_factory=dict)  # preset id -> its chain (JSON)
+    channels: dict[str, str] = field(default_factory=dict)  # audio channel id -> name
+    channel_devices: dict[str, list[str]] = field(default_factory=dict)  # channel id -> its output devices
+    settings: dict[str, Optional[dict[str, Any]]] = field(default_factory=dict)  # "generation"/"captures" -> the settings (None: no route)
+    mcp_bindings: Optional[dict[str, dict[str, Any]]] = None  # client id -> its binding (None: no route)
 
 
 def digest(read: Callable[[], bytes]) -> str:
@@ -41,6 +56,16 @@ def digest(read: Callable[[], bytes]) -> str:
         return hashlib.sha256(read()).hexdigest()
     except ApiError as exc:
         return f"HTTP {exc.status}: {str(exc).split(': ', 1)[-1]}"
+
+
+def if_served(read: Callable[[], T]) -> Optional[T]:
+    """What ``read`` lists, or None where the server has no such route (HTTP 404)."""
+    try:
+        return read()
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
 
 
 def effects_chain(words: str) -> list[dict[str, Any]]:
@@ -52,26 +77,50 @@ def effects_chain(words: str) -> list[dict[str, Any]]:
     return chain
 
 
+def settings_patch(words: str) -> dict[str, Any]:
+    """Settings from a feature file's words: "max_chunk_chars=400, normalize_audio=false, stt_model=small"."""
+    patch: dict[str, Any] = {}
+    for part in words.split(","):
+        key, value = (s.strip() for s in part.split("=", 1))
+        patch[key] = {"true": True, "false": False}.get(value, int(value) if value.isdigit() else value)
+    return patch
+
+
 def _chain(chain: Any) -> str:
     return json.dumps(chain, sort_keys=True)
 
 
-def take_inventory(client: VoiceboxClient) -> Inventory:
-    found = Inventory(client.version() or "unknown")
+def _profiles(client: VoiceboxClient, found: Inventory) -> None:
     for profile in client.list_profiles():
         profile_id = str(profile["id"])
         found.profiles[profile_id] = str(profile["name"])
         if profile.get("effects_chain"):
             found.profile_effects[profile_id] = _chain(profile["effects_chain"])
+        found.profile_channels[profile_id] = sorted(client.profile_channels(profile_id))
         for sample in client.list_samples(profile_id):
             sample_id = str(sample["id"])
             found.sample_owner[sample_id] = str(profile["name"])
             found.samples[sample_id] = digest(lambda: client.sample_audio(sample_id))
+
+
+def _generations(client: VoiceboxClient, found: Inventory) -> None:
     for entry in client.list_history():
         generation_id = str(entry["id"])
         found.generations[generation_id] = str(entry.get("status"))
-        if entry.get("status") == "completed":
-            found.audio[generation_id] = digest(lambda: client.audio(generation_id))
+        if entry.get("is_favorited"):
+            found.favourites.add(generation_id)
+        if entry.get("status") != "completed":
+            continue
+        found.audio[generation_id] = digest(lambda: client.audio(generation_id))
+        versions = if_served(lambda: client.list_versions(generation_id)) or []
+        found.versions[generation_id] = {str(v["id"]): str(v["label"]) for v in versions}
+        found.default_version.update({generation_id: str(v["id"]) for v in versions if v.get("is_default")})
+        for version in versions:
+            version_id = str(version["id"])
+            found.version_audio[version_id] = digest(lambda: client.version_audio(version_id))
+
+
+def _library(client: VoiceboxClient, found: Inventory) -> None:
     for story in client.list_stories():
         story_id = str(story["id"])
         found.stories[story_id] = str(story["name"])
@@ -80,41 +129,19 @@ def take_inventory(client: VoiceboxClient) -> Inventory:
         if not preset.get("is_builtin"):
             found.presets[str(preset["id"])] = str(preset["name"])
             found.preset_chains[str(preset["id"])] = _chain(preset.get("effects_chain"))
+    for channel in client.list_channels():
+        found.channels[str(channel["id"])] = str(channel["name"])
+        found.channel_devices[str(channel["id"])] = sorted(str(d) for d in channel.get("device_ids") or [])
+    for which in SETTINGS:
+        found.settings[which] = if_served(lambda: client.settings(which))
+    bindings = if_served(client.mcp_bindings)
+    if bindings is not None:
+        found.mcp_bindings = {str(b["client_id"]): {k: b.get(k) for k in ("label", "profile_id", "default_engine", "default_personality")} for b in bindings}
+
+
+def take_inventory(client: VoiceboxClient) -> Inventory:
+    found = Inventory(client.version() or "unknown")
+    _profiles(client, found)
+    _generations(client, found)
+    _library(client, found)
     return found
-
-
-def _changed(now: str) -> str:
-    return f"answered {now}" if now.startswith("HTTP") else "changed its bytes"
-
-
-def losses(before: Inventory, after: Inventory) -> list[str]:
-    """What the user had before the upgrade and does not have after it, one phrase each."""
-    lost = [f"profile {name!r} is gone" for pid, name in before.profiles.items() if pid not in after.profiles]
-    for profile_id, chain in before.profile_effects.items():
-        if profile_id in after.profiles and after.profile_effects.get(profile_id) != chain:
-            lost.append(f"profile {before.profiles[profile_id]!r} lost its effects chain")
-    for sample_id, was in before.samples.items():
-        owner = before.sample_owner[sample_id]
-        now = after.samples.get(sample_id)
-        if now is None:
-            lost.append(f"sample {sample_id} of {owner!r} is no longer listed")
-        elif now != was:
-            lost.append(f"sample {sample_id} of {owner!r} {_changed(now)}")
-    for generation_id in before.generations:
-        if generation_id not in after.generations:
-            lost.append(f"generation {generation_id} is gone from the history")
-    for generation_id, was in before.audio.items():
-        now = after.audio.get(generation_id)
-        if now is not None and now != was:
-            lost.append(f"the audio of generation {generation_id} {_changed(now)}")
-    for story_id, name in before.stories.items():
-        if story_id not in after.stories:
-            lost.append(f"story {name!r} is gone")
-        elif after.story_items.get(story_id) != before.story_items[story_id]:
-            lost.append(f"story {name!r} has {len(after.story_items.get(story_id, []))} of its {len(before.story_items[story_id])} generations")
-    for preset_id, name in before.presets.items():
-        if preset_id not in after.presets:
-            lost.append(f"effect preset {name!r} is gone")
-        elif after.preset_chains.get(preset_id) != before.preset_chains[preset_id]:
-            lost.append(f"effect preset {name!r} changed its effects")
-    return lost

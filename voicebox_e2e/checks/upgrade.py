@@ -3,9 +3,9 @@
 Users keep their profiles, samples and history across releases. 0.3.0 to 0.4.0 broke that: stored
 ``data/profiles/...`` paths were looked for under ``<data dir>/data/``, and samples and audio
 answered 404 (upstream 440, fixed in 0.4.1). The previous release's binary (``upgrade_from``)
-makes what a user has in a data dir of its own: a cloned profile with samples and an effects
-chain, a preset profile, an effect preset, a generation with its audio, a story holding it; it
-stops; this build starts on the same data dir. Everything the previous release listed must still
+makes what a user has in a data dir of its own (``checks/user_data.py``: profiles, samples,
+effects, generations and their versions, a favourite, a story, an audio channel, settings, an MCP
+binding); it stops; this build starts on the same data dir. Everything the previous release listed must still
 be listed and served, byte for byte (``checks/inventory.py``), and an old profile must still
 generate. A loss fails with cause ``upgrade`` and names what was lost.
 """
@@ -24,17 +24,15 @@ import requests
 
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import ApiError
-from voicebox_e2e.checks.inventory import Inventory, losses, take_inventory
+from voicebox_e2e.checks.inventory import Inventory, take_inventory
+from voicebox_e2e.checks.losses import losses
+from voicebox_e2e.checks.user_data import UpgradeSetupError, UserData
 from voicebox_e2e.server.markers import DATA_DIR_PREFIX
 from voicebox_e2e.server.process import LaunchSpec, ServerProcess, free_port
 from voicebox_e2e.server.session import HOST, Session
 from voicebox_e2e.verdicts import causes
 
 TERMINAL = ("completed", "failed")
-
-
-class UpgradeSetupError(RuntimeError):
-    """The previous release could not make the data to upgrade; the sentence says why."""
 
 
 def previous_command(upgrade_from: Optional[Path], simulated: bool) -> tuple[str, ...]:
@@ -56,8 +54,7 @@ class UpgradeCheck:
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix=DATA_DIR_PREFIX)))
     server: Optional[ServerProcess] = None
     before: Optional[Inventory] = None
-    profile_ids: dict[str, str] = field(default_factory=dict)
-    generation_ids: list[str] = field(default_factory=list)  # what the previous build generated
+    data: Optional[UserData] = None  # what the previous build made
 
     def start(self, command: Sequence[str], which: str) -> VoiceboxClient:
         self.stop()
@@ -73,42 +70,17 @@ class UpgradeCheck:
             raise UpgradeSetupError(sentence) from exc
         return VoiceboxClient(self.server.base_url)
 
-    def make_user_data(self, samples: int, engine: str, voice: str) -> None:
+    def make_user_data(self, samples: int, engine: str, voice: str) -> UserData:
         client = self.start(self.previous, "previous")
-        cloned = str(client.create_profile({"name": "e2e-upgrade-cloned", "voice_type": "cloned", "language": "en"})["id"])
-        for _ in range(samples):
-            client.upload_sample(cloned, self.session.settings.reference_wav, self.session.profiles.reference_text)
-        preset = client.create_profile({"name": f"e2e-upgrade-{engine}-{voice}", "voice_type": "preset", "language": "en", "preset_engine": engine, "preset_voice_id": voice})
-        self.profile_ids = {"cloned": cloned, engine: str(preset["id"])}
-
-    def make_effects(self, chain: list[dict[str, object]]) -> None:
-        """The cloned profile's default effects chain, and the same chain saved as a preset."""
-        client = self._client()
-        try:
-            client.set_profile_effects(self.profile_ids["cloned"], chain)
-            client.create_effect_preset("e2e-upgrade-preset", chain)
-        except ApiError as exc:
-            raise UpgradeSetupError(f"The previous build did not store an effects chain: {exc}") from exc
-
-    def make_story(self) -> None:
-        """A story holding the generations the previous build made."""
-        client = self._client()
-        try:
-            story = str(client.create_story("e2e-upgrade-story")["id"])
-            for generation_id in self.generation_ids:
-                client.add_story_item(story, generation_id)
-        except ApiError as exc:
-            raise UpgradeSetupError(f"The previous build did not store a story: {exc}") from exc
-
-    def _client(self) -> VoiceboxClient:
-        assert self.server is not None
-        return VoiceboxClient(self.server.base_url)
+        self.data = UserData(client)
+        self.data.make_profiles(samples, engine, voice, self.session.settings.reference_wav, self.session.profiles.reference_text)
+        return self.data
 
     def say(self, text: str, engine: str, which: str) -> str:
         """Generate with the preset profile of ``engine``; the generation's id once it completed."""
-        assert self.server is not None
+        assert self.server is not None and self.data is not None
         client = VoiceboxClient(self.server.base_url)
-        body = {"profile_id": self.profile_ids[engine], "text": text, "language": "en", "engine": engine, "seed": 42, "normalize": True}
+        body = {"profile_id": self.data.profile_ids[engine], "text": text, "language": "en", "engine": engine, "seed": 42, "normalize": True}
         generation_id = str(client.generate(body)["id"])
         deadline = time.monotonic() + self.session.settings.timeout_cached
         while True:
@@ -120,7 +92,8 @@ class UpgradeCheck:
             raise AssertionError(causes.tagged(causes.UPGRADE.key, (
                 f"The {which} build did not say {text!r} with the {engine} preset profile: status {entry.get('status')}, {entry.get('error')}"
             )))
-        self.generation_ids.append(generation_id)
+        if which == "previous":
+            self.data.generation_ids.append(generation_id)
         return generation_id
 
     def record_and_stop(self) -> None:
@@ -131,14 +104,18 @@ class UpgradeCheck:
     def open_with_this_build(self) -> None:
         self.start(self.session.target.command, "new")
 
-    def nothing_lost(self) -> None:
-        assert self.server is not None and self.before is not None
+    def nothing_lost(self) -> list[str]:
+        """Fails naming every loss; else what was not made and so not checked, one note each."""
+        assert self.server is not None and self.before is not None and self.data is not None
         after = take_inventory(VoiceboxClient(self.server.base_url))
         lost = losses(self.before, after)
         if lost:
             raise AssertionError(causes.tagged(causes.UPGRADE.key, (
                 f"The upgrade from {self.before.version} to {after.version} lost what the user had: " + "; ".join(lost)
             )))
+        if not self.data.not_made:
+            return []
+        return [f"Not made, so not checked ({self.before.version} has no route for them): {', '.join(self.data.not_made)}."]
 
     def stop(self) -> None:
         if self.server is not None and not self.server.stopped:

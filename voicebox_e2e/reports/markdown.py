@@ -99,10 +99,11 @@ def markdown(report: RunReport) -> str:
     if report.changes is not None:
         lines += changes_markdown(report.changes)
     if report.checks:
-        lines += ["", "## Checks", "", "| Feature | Check | Status | Error |", "|---------|-------|--------|-------|"]
+        lines += ["", "## Checks", "", "| Feature | Check | Status | Error or note |", "|---------|-------|--------|-------|"]
         for check in report.checks:
             word = STATUS_WORDS.get(check["status"], check["status"].upper())
-            lines.append(f"| {table_cell(check['feature'])} | {table_cell(check['name'])} | {word} | {table_cell(check.get('error'), 300)} |")
+            said = check.get("error") or " ".join(check.get("notes") or []) or None
+            lines.append(f"| {table_cell(check['feature'])} | {table_cell(check['name'])} | {word} | {table_cell(said, 300)} |")
     failures = [r for r in report.results if r["status"] in (FAILED, TIMEOUT)]
     if failures:
         lines += ["", "## Failures"]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from pathlib import Path
 from typing import Any, Optional
 
@@ -27,3 +28,17 @@ def validate_chain(chain: list[dict[str, Any]]) -> Optional[str]:
             if value < low or value > high:
                 return f"Effect '{kind}' at index {index}: param '{name}' must be between {low} and {high} (got {value})"
     return None
+
+
+def apply_gain(wav: bytes, chain: list[dict[str, Any]]) -> bytes:
+    """A 16-bit PCM WAV with each enabled ``gain`` effect's ``gain_db`` applied (clipped); the
+    chain's other effects leave the samples as they are (the simulator does not imitate them)."""
+    gain_db = sum(float((e.get("params") or {}).get("gain_db", 0.0)) for e in chain if e.get("type") == "gain" and e.get("enabled", True))
+    if not gain_db:
+        return wav
+    header, data = wav[:44], wav[44:]
+    samples = array("h", data[: len(data) - len(data) % 2])
+    factor = 10 ** (gain_db / 20)
+    for index, value in enumerate(samples):
+        samples[index] = max(-32768, min(32767, int(round(value * factor))))
+    return header + samples.tobytes()

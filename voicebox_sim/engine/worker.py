@@ -7,7 +7,7 @@ import logging
 import os
 from typing import Optional
 
-from voicebox_sim.engine import audio, catalogue, hub, speech, storage
+from voicebox_sim.engine import audio, catalogue, hub, speech, storage, versions
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.engine.memory import resident
 from voicebox_sim.faults import generation as faults
@@ -107,9 +107,10 @@ async def run_generation(state: SimState, gen_id: str) -> None:
         wav = faults.damage(wav, fault)
         relative = f"generations/{gen_id}.wav"
         (state.data_dir / relative).write_bytes(wav)
-        state.store.update(
-            "generations", gen_id, status="completed", audio_path=storage.stored(state.scenario, relative), duration=seconds
-        )
+        clean = storage.stored(state.scenario, relative)
+        state.store.update("generations", gen_id, status="completed", audio_path=clean, duration=seconds)
+        chain = row.get("effects_chain") or (state.store.get("profiles", row["profile_id"]) or {}).get("effects_chain")
+        versions.finished(state, gen_id, clean, chain)
     finally:
         state.active.pop(gen_id, None)
 

@@ -1,6 +1,6 @@
 """What a release does to the data an earlier release left (the upgrade check's faults).
 
-``upgrade_loses = "samples"`` drops every row of that table at start-up when another version
+``upgrade_loses = "samples"`` (or a list of tables) drops every row of each at start-up when another version
 opened the data dir last, as a migration that loses data would; ``upgrade_bug`` (the 0.4.0 path
 bug) lives where stored paths are read, ``voicebox_sim/engine/storage.py``.
 """
@@ -19,5 +19,5 @@ def open_data(store: Store, scenario: Scenario, version: str) -> None:
     previous = store.opened_by(version)
     if previous is not None and previous != version:
         log.info("Migrating data from Voicebox %s to %s", previous, version)
-        if scenario.upgrade_loses is not None:
-            store.clear(scenario.upgrade_loses)
+        for table in scenario.upgrade_loses:
+            store.clear(table)

@@ -1,5 +1,5 @@
-"""Generations: /generate, its SSE status stream (and its ``sse`` faults), /history, /audio and
-/tasks/active."""
+"""Generations: /generate, its SSE status stream (and its ``sse`` faults), /history (with each
+generation's versions, and the favourite toggle), /audio and /tasks/active."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, AsyncIterator, Optional
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, PlainTextResponse
 
-from voicebox_sim.engine import catalogue, storage
+from voicebox_sim.engine import catalogue, storage, versions
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.routes.sse import event_stream
 from voicebox_sim.schemas import (
@@ -19,6 +19,7 @@ from voicebox_sim.schemas import (
     ActiveDownloadTask,
     ActiveTasksResponse,
     GenerationRequest,
+    GenerationVersionResponse,
     GenerationResponse,
     HistoryResponse,
 )
@@ -67,6 +68,7 @@ def router(state: SimState) -> APIRouter:
             "active_version_id": None,
             "max_chunk_chars": data.max_chunk_chars,  # (kept for the worker; not in the history's answer)
             "crossfade_ms": data.crossfade_ms,
+            "effects_chain": None if data.effects_chain is None else [e.model_dump() for e in data.effects_chain],
         }
         state.store.put("generations", row)
         state.queue.put_nowait(row["id"])
@@ -110,7 +112,14 @@ def router(state: SimState) -> APIRouter:
         if search:
             rows = [r for r in rows if search.lower() in str(r.get("text", "")).lower()]
         names = {p["id"]: p["name"] for p in state.store.all("profiles")}
-        items = [HistoryResponse(profile_name=names.get(r["profile_id"], ""), **{k: v for k, v in r.items() if k != "source"}) for r in rows[offset:offset + limit]]
+        items = []
+        for r in rows[offset:offset + limit]:
+            listed, active = versions.for_history(state, r["id"])
+            fields = {k: v for k, v in r.items() if k not in ("source", "versions", "active_version_id")}
+            items.append(HistoryResponse(
+                profile_name=names.get(r["profile_id"], ""), active_version_id=active, **fields,
+                versions=None if listed is None else [GenerationVersionResponse(**v) for v in listed],
+            ))
         return HistoryListResponse(items=items, total=len(rows))
 
     @api.get("/samples/{sample_id}")
@@ -132,6 +141,15 @@ def router(state: SimState) -> APIRouter:
             raise HTTPException(status_code=404, detail="Generation not found")
         profile = state.store.get("profiles", row["profile_id"]) or {"name": ""}
         return HistoryResponse(profile_name=profile["name"], **{k: v for k, v in row.items() if k != "source"})
+
+    @api.post("/history/{generation_id}/favorite")
+    async def toggle_favorite(generation_id: str):  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
+        """Toggle the favorite status of a generation."""
+        row = state.store.get("generations", generation_id)
+        if row is None:
+            raise HTTPException(status_code=404, detail="Generation not found")
+        row = state.store.update("generations", generation_id, is_favorited=not row.get("is_favorited"))
+        return {"is_favorited": row["is_favorited"]}
 
     @api.get("/audio/{generation_id}")
     async def get_audio(generation_id: str):  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
