@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tomllib
@@ -23,15 +24,27 @@ from pathlib import Path
 from mutmut.stats import status_by_exit_code
 
 LIMIT = 300.0  # seconds for one mutant's tests: a hang, not a slow machine
+MEMORY = 6 * 1024**3  # bytes of address space for one mutant's tests (the tests need under 3 GiB)
+
+
+def _memory_limit() -> None:
+    """At most ``MEMORY`` bytes for one mutant's tests: a mutant that runs away with the memory
+    fails its tests (MemoryError) instead of starving the machine."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
 def run_one(name: str, args: list[str], tests: list[str]) -> int:
-    """1 when the tests failed on the mutant (killed), 0 when they passed (survived), 36 on a hang."""
+    """1 when the tests failed on the mutant (killed), 0 when they passed (survived), 36 on a hang,
+    the negative signal number when the tests were killed (-9: out of memory)."""
     env = {**os.environ, "MUTANT_UNDER_TEST": name}
     try:
-        done = subprocess.run([sys.executable, "-m", "pytest", *args, *tests], cwd="mutants", env=env, capture_output=True, timeout=LIMIT)
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", *args, *tests], cwd="mutants", env=env, capture_output=True, timeout=LIMIT, preexec_fn=_memory_limit,
+        )
     except subprocess.TimeoutExpired:
         return 36  # a real hang: mutmut's own code for a timeout
+    if done.returncode < 0:  # the tests died of a signal (a mutant that ran away with the memory)
+        return done.returncode
     if done.returncode not in (0, 1):  # pytest could not run them (a test id it no longer finds...)
         raise RuntimeError(f"pytest ended with {done.returncode} on {name}: {done.stdout[-500:]!r}")
     return done.returncode  # 1: a test failed (killed); 0: every test passed (survived)

@@ -65,3 +65,44 @@ def test_the_simulators_speech_ends_in_quiet_and_its_cut_off_fault_does_not() ->
     assert (trailing_quiet(chopped, SAMPLE_RATE) or 0.0) < LIMIT
     # as long as the sentence's expected length, so the server pads no quiet after the static
     assert len(chopped) >= int(speech_duration(text) * SAMPLE_RATE)
+
+
+# -- the measure itself, pinned (what the mutation run showed the range checks above let through) --
+
+
+def test_the_real_recordings_quiet_is_measured_to_the_frame() -> None:
+    kokoro, rate = samples(KOKORO)
+    reference, _ = samples(REFERENCE)
+    assert (trailing_quiet(kokoro, rate), trailing_quiet(reference, rate)) == (0.62, 0.74)  # README: 0.6 s and 0.74 s
+    assert trailing_quiet(kokoro[: len(kokoro) // 2], rate) == 0.0
+    stereo = array("h")
+    for value in kokoro:  # the same speech, its right channel at half: frames span both channels
+        stereo.extend((value, value // 2))
+    assert trailing_quiet(stereo, rate, channels=2) == 0.62
+
+
+def tone(rate: int, *parts: tuple[float, int]) -> "array[int]":
+    """Stretches of a square wave: (seconds, amplitude) each."""
+    out = array("h")
+    for seconds, amplitude in parts:
+        out.extend((amplitude if i % 2 else -amplitude) for i in range(int(seconds * rate)))
+    return out
+
+
+def test_a_frame_is_speech_from_a_tenth_of_the_typical_level_and_quiet_frames_do_not_set_it() -> None:
+    rate = 8000
+    assert trailing_quiet(tone(rate, (1.0, 1000), (0.5, 50)), rate) == 0.5  # under a tenth of 1000: quiet
+    assert trailing_quiet(tone(rate, (1.0, 1000), (0.5, 100)), rate) == 0.0  # a tenth exactly: speech
+    # frames under 5 % of the loudest are left out of the typical level; a longer stretch above it sets it
+    assert trailing_quiet(tone(rate, (0.3, 1000), (1.0, 40)), rate) == 1.0
+    assert trailing_quiet(tone(rate, (0.3, 1000), (1.0, 60)), rate) == 0.0
+    # a last partial frame is not measured
+    assert trailing_quiet(tone(rate, (1.0, 1000), (0.5, 10), (0.01, 1000)), rate) == 0.5
+
+
+def test_the_warning_names_the_quiet_and_the_setting_and_the_limit_itself_passes() -> None:
+    assert abrupt_end(0.012, 0.2) == (
+        "the speech runs to the end of the WAV (0.01 s of quiet after it, under audio_min_trailing_quiet = 0.2 s): "
+        "its last word may be cut off; listen to its end"
+    )
+    assert abrupt_end(0.2, 0.2) is None and abrupt_end(0.0, 0.2) is not None

@@ -2,12 +2,22 @@
 passes as the real server made it, and each way a chunked generation breaks, cut into that very
 recording at its pauses, fails for its own reason. The window-by-window hearing is tested with
 two thread counts and both compute types of the recognizer (issue 24: whisper's long form counts
-repeated sentences differently on each machine; these windows stay under its 30 s)."""
+repeated sentences differently on each machine; these windows stay under its 30 s).
+
+Each verdict test runs twice: with the recognizer hearing every window (suite tier), and with what
+it heard in each window replayed (``tests/data/long_text_heard.json``, keyed by the window's WAV
+bytes; the unit tier, and so the mutation run). A window the recording has no entry for fails the
+replayed test: the windows were cut differently. Record again with
+``VOICEBOX_E2E_RECORD_HEARING=1 pytest tests/verdicts/test_long_text.py`` after a deliberate change.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pytest
@@ -23,9 +33,46 @@ TEXT = (RECORDINGS / "en-af_heart-long.txt").read_text(encoding="utf-8").strip()
 SETTINGS = LongTextSettings()
 
 
+HEARD = Path(__file__).resolve().parents[1] / "data" / "long_text_heard.json"
+RECORD = os.environ.get("VOICEBOX_E2E_RECORD_HEARING") == "1"
+Hear = Callable[[Path, str], str]
+
+
+def window_key(path: Path, language: str) -> str:
+    return f"{language}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+
+
 @pytest.fixture(scope="module")
 def recognizer() -> Recognizer:
     return Recognizer()
+
+
+@pytest.fixture(scope="module")
+def recorded() -> Iterator[dict[str, str]]:
+    heard: dict[str, str] = json.loads(HEARD.read_text(encoding="utf-8")) if HEARD.is_file() else {}
+    yield heard
+    if RECORD:
+        HEARD.write_text(json.dumps(heard, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(params=[pytest.param("whisper", marks=pytest.mark.suite), "replayed"])
+def hear(request: pytest.FixtureRequest, recorded: dict[str, str]) -> Hear:
+    """What the recognizer hears in a window: heard now (and recorded when asked), or replayed."""
+    if request.param == "whisper":
+        recognizer: Recognizer = request.getfixturevalue("recognizer")
+
+        def heard_now(path: Path, language: str) -> str:
+            text = recognizer.hear(path, language).text
+            if RECORD:
+                recorded[window_key(path, language)] = text
+            return text
+        return heard_now
+
+    def replayed(path: Path, language: str) -> str:
+        key = window_key(path, language)
+        assert key in recorded, f"no recorded hearing of this window ({key}): the windows were cut differently"
+        return recorded[key]
+    return replayed
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +87,8 @@ def cuts(samples: "np.ndarray[Any, Any]") -> list[int]:
     return [int((a + b) / 2 * RATE) for a, b in quiet_spans(samples, 0.2)]
 
 
-def judged(samples: "np.ndarray[Any, Any]", recognizer: Recognizer) -> list[str]:
-    return judge_long(TEXT, "en", samples, lambda path, language: recognizer.hear(path, language).text, SETTINGS).problems
+def judged(samples: "np.ndarray[Any, Any]", hear: Hear) -> list[str]:
+    return judge_long(TEXT, "en", samples, hear, SETTINGS).problems
 
 
 def test_the_text_splits_into_its_sentences_and_the_servers_two_chunks() -> None:
@@ -53,30 +100,27 @@ def test_the_text_splits_into_its_sentences_and_the_servers_two_chunks() -> None
     assert windows(30.0, [(11.0, 11.4), (15.0, 15.2)], 12.0) == [(0.0, 11.2), (11.2, 15.1), (15.1, 27.1), (27.1, 30.0)]
 
 
-@pytest.mark.suite
-def test_the_real_long_output_passes(real: "np.ndarray[Any, Any]", recognizer: Recognizer) -> None:
-    result = judge_long(TEXT, "en", real, lambda path, language: recognizer.hear(path, language).text, SETTINGS)
+def test_the_real_long_output_passes(real: "np.ndarray[Any, Any]", hear: Hear) -> None:
+    result = judge_long(TEXT, "en", real, hear, SETTINGS)
     assert result.problems == [] and result.sentences == 11 and min(result.sentence_heard) >= 0.9, result
     assert result.longest_pause < 1.0 and result.windows >= 6  # every window under whisper's 30 s
 
 
-@pytest.mark.suite
-def test_a_sentence_left_out_one_said_twice_and_a_hole_each_fail_naming_it(real: "np.ndarray[Any, Any]", recognizer: Recognizer) -> None:
+def test_a_sentence_left_out_one_said_twice_and_a_hole_each_fail_naming_it(real: "np.ndarray[Any, Any]", hear: Hear) -> None:
     at = cuts(real)
     # sentence 4 left out (between two pauses), sentence 8's span said twice, 3 s of silence after sentence 2
     damaged = np.concatenate([
         real[: at[2]], np.zeros(3 * RATE, dtype=real.dtype), real[at[2]: at[5]], real[at[6]: at[14]], real[at[13]: at[14]], real[at[14]:],
     ])
-    problems = judged(damaged, recognizer)
+    problems = judged(damaged, hear)
     assert any(p.startswith("not heard: sentence 4 of 11 ('He kept a logbook") for p in problems), problems
     assert any(p.startswith("a chunk doubled: sentence ") for p in problems), problems
     assert any(p.startswith("a hole: 3.") and "longer than a pause (2 s)" in p for p in problems), problems
 
 
-@pytest.mark.suite
-def test_speech_that_falls_apart_in_its_last_third_fails(real: "np.ndarray[Any, Any]", recognizer: Recognizer) -> None:
+def test_speech_that_falls_apart_in_its_last_third_fails(real: "np.ndarray[Any, Any]", hear: Hear) -> None:
     cut = len(real) * 2 // 3
-    problems = judged(np.concatenate([real[:cut], real[cut:][::-1]]), recognizer)
+    problems = judged(np.concatenate([real[:cut], real[cut:][::-1]]), hear)
     assert any(p.startswith("the end is less clear than the start: the last third missed 9") for p in problems), problems
 
 

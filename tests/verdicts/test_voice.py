@@ -8,6 +8,7 @@ voice it is (too short, noisy) is said and fails nothing.
 from __future__ import annotations
 
 import itertools
+import re
 import wave
 from pathlib import Path
 from typing import Optional
@@ -112,3 +113,74 @@ def test_a_reference_that_cannot_tell_whose_voice_it_is_is_said_and_fails_nothin
         assert result.status == PASSED and result.voice is not None and not result.voice.checked
         assert result.voice.note is not None and result.voice.note.startswith("voice not checked: the reference recording ")
     assert len(said) == 2 and all(line.startswith("Voice not checked: the reference recording ") for line in said)
+
+
+# -- what the check records and says, pinned (what the mutation run showed the tests above let through) --
+
+
+def test_a_failed_row_records_its_score_and_says_it_to_two_places() -> None:
+    settings = VoiceSettings(min_similarity=0.8)
+    check = VoiceCheck(settings, lambda line: None)
+    result, row = cloned_row(FOX[1], FOX[0])
+    check.judge(result, row)
+    voice = result.voice
+    assert voice is not None and voice.checked and voice.limit == 0.8 and voice.seconds is not None and 0 < voice.seconds < 60
+    assert voice.similarity is not None and voice.similarity == round(voice.similarity, 3) and voice.similarity < 0.8
+    assert result.error == (
+        f"the voice does not match the reference: similarity {voice.similarity:.2f} (the same speaker scores about 0.9; limit 0.8)"
+    )
+    assert result.cause == "audio"
+    passed, row = cloned_row(RECORDINGS / "en-af_heart-fox.wav", LONG)
+    check.judge(passed, row)
+    assert passed.status == PASSED and passed.error is None and passed.voice is not None and passed.voice.limit == 0.8
+    described = check.describe()
+    assert described["embedder_seconds"] > 0
+    assert {k: v for k, v in described.items() if k != "embedder_seconds"} == {
+        "voice_check": "on", "min_similarity": 0.8, "not_checked": None, "rows_checked": 2,
+    }
+
+
+def test_a_row_that_failed_or_has_no_audio_is_not_judged() -> None:
+    check = VoiceCheck(VoiceSettings(), lambda line: None)
+    failed, row = cloned_row(FOX[1], FOX[0])
+    failed.fail("generation", "CUDA out of memory")
+    check.judge(failed, row)
+    silent, row = cloned_row(FOX[1], FOX[0])
+    silent.audio_path = None
+    check.judge(silent, row)
+    assert failed.voice is None and silent.voice is None and failed.error == "CUDA out of memory"
+    assert check.describe() == {"voice_check": "on", "min_similarity": 0.75, "not_checked": None, "rows_checked": 0, "embedder_seconds": 0.0}
+    assert VoiceCheck(VoiceSettings(enabled=False), lambda line: None).describe()["not_checked"] == "voice_check=off"
+
+
+def test_an_unreadable_output_or_reference_is_said_on_the_row_and_a_reference_is_said_once(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.wav"
+    garbage.write_bytes(b"RIFF\x00\x00\x00\x00WAVEnot audio at all")
+    said: list[str] = []
+    check = VoiceCheck(VoiceSettings(), said.append)
+    output, row = cloned_row(garbage, LONG)
+    check.judge(output, row)
+    assert output.status == PASSED and output.voice is not None and not output.voice.checked
+    assert output.voice.note is not None and output.voice.note.startswith("voice not checked: the embedder failed on this WAV (")
+    for _ in range(2):  # two rows cloned from one unreadable reference: said on both rows, echoed once
+        result, row = cloned_row(FOX[1], garbage)
+        check.judge(result, row)
+        assert result.voice is not None and result.voice.note is not None
+        assert result.voice.note.startswith("voice not checked: the reference recording cannot be read (")
+    assert len(said) == 1 and said[0].startswith("Voice not checked: the reference recording cannot be read (") and said[0].endswith(").")
+    assert check.unavailable is None  # the run's own reference (LONG) was read first: only this one is unreadable
+    first = VoiceCheck(VoiceSettings(), lambda line: None)
+    result, row = cloned_row(FOX[1], garbage)
+    first.judge(result, row)
+    assert first.unavailable is not None and first.unavailable.startswith("the reference recording cannot be read (")
+
+
+def test_a_reference_is_judged_by_its_sound_and_its_noise_with_exact_words() -> None:
+    speech = read_16k(RECORDINGS / "en-af_heart-fox.wav")
+    assert reference_problem(np.zeros(100, dtype=np.float32)) == "the reference recording is empty"
+    one_second = reference_problem(speech[4000:4000 + 16000])
+    assert one_second is not None and re.fullmatch(r"the reference recording holds [01]\.\d s of sound, under the 2 s a voice needs", one_second)
+    rng = np.random.default_rng(7)
+    noisy = reference_problem(speech + rng.normal(0.0, 0.1, len(speech)))
+    assert noisy is not None and re.fullmatch(r"the reference recording is noisy \(its speech is \d+ dB over its quiet, under 15 dB\)", noisy)
+    assert reference_problem(speech[: 16000 * 2]) is not None and reference_problem(speech) is None
