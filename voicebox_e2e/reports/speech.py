@@ -42,6 +42,14 @@ def speech_line(speech: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     )
 
 
+def language_said(speech: dict[str, Any]) -> str:
+    """The language heard and the recognizer's probability for it; a WAV heard in the row's own
+    language (long text, window by window) has no probability: "fr (as asked)", never "fr 0.00"."""
+    probability = speech.get("language_probability")
+    language = speech.get("language") or "?"
+    return f"{language} (as asked)" if probability is None else f"{language} {probability:.2f}"
+
+
 def speech_table(rows: list[dict[str, Any]]) -> list[str]:
     """One line per row the recognizer heard: the transcript, the language and the score."""
     heard = [r for r in rows if (r.get("speech") or {}).get("checked")]
@@ -50,7 +58,7 @@ def speech_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["| # | Engine | Lang | Heard | Detected | WER/CER | Verdict |", "|---|--------|------|-------|----------|---------|---------|"]
     for row in heard:
         speech = row["speech"]
-        detected = f"{speech.get('language') or '?'} {speech.get('language_probability') or 0:.2f}"
+        detected = language_said(speech)
         rate = "" if speech.get("error_rate") is None else f"{speech['metric'].upper()} {speech['error_rate']:.2f}"
         verdict = speech.get("problem") or speech.get("note") or "says the sentence"
         lines.append(
@@ -65,7 +73,7 @@ def speech_text(speech: dict[str, Any]) -> str:
     if not speech.get("checked"):
         return str(speech.get("note") or "speech not checked")
     lines = [f"Heard: {speech.get('transcript') or '(nothing)'}"]
-    lines.append(f"Language: {speech.get('language') or '?'} (probability {speech.get('language_probability')})")
+    lines.append(f"Language: {language_said(speech)}")
     if speech.get("error_rate") is not None:
         judged = "" if speech.get("words_judged") else " (not judged in this language)"
         lines.append(f"{str(speech.get('metric')).upper()}: {speech['error_rate']:.3f}{judged}")
