@@ -6,7 +6,7 @@ Feature: An upgrade keeps everything the user made
   everything, the audio byte-identical (recorded in the contract, section 10).
 
   The previous release's binary (upgrade_from) makes what a user has in a data dir of its own (what
-  the real backend stores: profiles with samples, effects and audio channels, generations with their
+  the real backend stores: profiles with samples, an avatar, effects and audio channels, generations with their
   audio, versions and favourite marks, stories, effect presets, and since 0.5.0 the settings and
   MCP client bindings) and stops; this build starts on the same data dir. Everything the previous
   release listed must still be listed and served, byte for byte, and an old profile must still
@@ -15,6 +15,7 @@ Feature: An upgrade keeps everything the user made
 
   Scenario: This build opens the previous release's data and loses nothing
     Given the previous release made a cloned profile with 2 samples and a kokoro preset profile with the voice "af_heart"
+    And the previous release gave the cloned profile the avatar "avatar.png"
     And the previous release gave the cloned profile the effects "reverb room_size=0.7, gain gain_db=3" and saved them as a preset
     And the previous release put the cloned profile on an audio channel of its own with the devices "e2e-speakers, e2e-headphones"
     And the previous release said "The quick brown fox jumps over the lazy dog." with the kokoro preset profile

@@ -12,6 +12,11 @@ def step_previous_data(context, samples, engine, voice):
     context.made = context.upgrade.make_user_data(samples, engine, voice)
 
 
+@given('the previous release gave the cloned profile the avatar "{image}"')
+def step_previous_avatar(context, image):
+    context.made.make_avatar(image)
+
+
 @given('the previous release gave the cloned profile the effects "{effects}" and saved them as a preset')
 def step_previous_effects(context, effects):
     context.made.make_effects(effects_chain(effects))

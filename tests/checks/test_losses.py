@@ -16,7 +16,7 @@ GEN = "9b1f0000-0000-4000-8000-000000000001"
 def before() -> Inventory:
     return Inventory(
         version="voicebox-server 0.5.0",
-        profiles={"p1": "e2e-upgrade-cloned"}, profile_effects={"p1": "[gain]"}, profile_channels={"p1": ["c1"]},
+        profiles={"p1": "e2e-upgrade-cloned"}, profile_effects={"p1": "[gain]"}, profile_channels={"p1": ["c1"]}, avatars={"p1": "ff"},
         samples={"s1": "aa"}, sample_owner={"s1": "e2e-upgrade-cloned"},
         generations={GEN: "completed"}, favourites={GEN}, audio={GEN: "bb"},
         versions={GEN: {"v1": "clean", "v2": "e2e-upgrade-effects"}}, default_version={GEN: "v2"}, version_audio={"v1": "cc", "v2": "dd"},
@@ -36,6 +36,8 @@ def test_an_inventory_kept_whole_loses_nothing_and_additions_are_not_losses() ->
 
 
 @pytest.mark.parametrize("change,phrase", [
+    (lambda a: a.avatars.clear(), "profile 'e2e-upgrade-cloned' lost its avatar"),
+    (lambda a: a.avatars.update({"p1": "HTTP 404: Avatar file not found"}), "the avatar of profile 'e2e-upgrade-cloned' answered HTTP 404: Avatar file not found"),
     (lambda a: a.favourites.clear(), f"generation {GEN} is no longer a favourite"),
     (lambda a: a.default_version.update({GEN: "v1"}), f"generation {GEN} no longer plays its version 'e2e-upgrade-effects'"),
     (lambda a: a.versions[GEN].pop("v2"), f"version 'e2e-upgrade-effects' of generation {GEN} is gone"),

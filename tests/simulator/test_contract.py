@@ -44,6 +44,7 @@ USED_OPERATIONS = [
     ("/profiles/{profile_id}/channels", "get"), ("/profiles/{profile_id}/channels", "put"),
     ("/settings/captures", "get"), ("/settings/captures", "put"), ("/settings/generation", "get"), ("/settings/generation", "put"),
     ("/mcp/bindings", "get"), ("/mcp/bindings", "put"),
+    ("/profiles/{profile_id}/avatar", "post"), ("/profiles/{profile_id}/avatar", "get"),
 ]
 
 

@@ -77,6 +77,7 @@ def test_the_0_4_0_path_bug_fails_naming_every_sample_and_audio_it_lost(tmp_path
     assert error.startswith("[upgrade] The upgrade from ") and " 0.3.0 to " in error and " 0.5.0 lost what the user had: " in error
     assert len(re.findall(r"sample [0-9a-f-]{36} of 'e2e-upgrade-cloned' answered HTTP 404: Audio file not found", error)) == 2
     assert re.search(r"the audio of generation [0-9a-f-]{36} answered HTTP 404: Audio file not found", error)
+    assert "the avatar of profile 'e2e-upgrade-cloned' answered HTTP 404: Avatar file not found" in error
     assert "Upgrade lost the user's data" in (run.output_dir / "allure-results" / "categories.json").read_text()
     run.assert_clean()
 

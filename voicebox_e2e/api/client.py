@@ -66,6 +66,14 @@ class ProfileCalls(Transport):
             )
         return dict(answer.json())
 
+    def upload_avatar(self, profile_id: str, image: Path) -> dict[str, Any]:
+        with image.open("rb") as handle:
+            files = {"file": (image.name, handle, "image/png")}
+            return dict(self._call("POST", f"/profiles/{profile_id}/avatar", files=files, timeout=60.0).json())
+
+    def avatar(self, profile_id: str) -> bytes:
+        return bytes(self._call("GET", f"/profiles/{profile_id}/avatar", timeout=60.0).content)
+
 
 class ModelCalls(Transport):
     """``/models`` and the downloads in ``/tasks/active``."""

@@ -1,8 +1,8 @@
 """What a server lists and serves of the user's data (``checks/losses.py`` says what an upgrade
 lost of it).
 
-The real backend stores (``backend/routes`` at v0.5.0): profiles with their samples, default
-effects chain and audio channels; generations with their audio, their versions (a clean one, one
+The real backend stores (``backend/routes`` at v0.5.0): profiles with their samples, avatar,
+default effects chain and audio channels; generations with their audio, their versions (a clean one, one
 per effects chain applied) and a favourite mark; stories that lay generations on tracks; effect
 presets (built in, and the user's); audio channels; and, since 0.5.0, the generation and capture
 settings and the MCP clients' voice bindings. A server without a route (an older release) has
@@ -32,6 +32,7 @@ class Inventory:
     profiles: dict[str, str] = field(default_factory=dict)  # id -> name
     profile_effects: dict[str, str] = field(default_factory=dict)  # profile id -> its effects chain (JSON), if any
     profile_channels: dict[str, list[str]] = field(default_factory=dict)  # profile id -> its channels' ids, sorted
+    avatars: dict[str, str] = field(default_factory=dict)  # profile id -> sha256 of GET /profiles/{id}/avatar (or the error)
     samples: dict[str, str] = field(default_factory=dict)  # id -> sha256 of GET /samples/{id} (or the error)
     sample_owner: dict[str, str] = field(default_factory=dict)  # sample id -> profile name
     generations: dict[str, str] = field(default_factory=dict)  # id -> status
@@ -97,6 +98,8 @@ def _profiles(client: VoiceboxClient, found: Inventory) -> None:
         if profile.get("effects_chain"):
             found.profile_effects[profile_id] = _chain(profile["effects_chain"])
         found.profile_channels[profile_id] = sorted(client.profile_channels(profile_id))
+        if profile.get("avatar_path"):
+            found.avatars[profile_id] = digest(lambda: client.avatar(profile_id))
         for sample in client.list_samples(profile_id):
             sample_id = str(sample["id"])
             found.sample_owner[sample_id] = str(profile["name"])

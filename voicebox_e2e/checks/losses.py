@@ -16,6 +16,13 @@ def _profiles(before: Inventory, after: Inventory) -> list[str]:
     for profile_id, chain in before.profile_effects.items():
         if profile_id in after.profiles and after.profile_effects.get(profile_id) != chain:
             lost.append(f"profile {before.profiles[profile_id]!r} lost its effects chain")
+    for profile_id, was in before.avatars.items():
+        if profile_id in after.profiles:
+            now = after.avatars.get(profile_id)
+            if now is None:
+                lost.append(f"profile {before.profiles[profile_id]!r} lost its avatar")
+            elif now != was:
+                lost.append(f"the avatar of profile {before.profiles[profile_id]!r} {_changed(now)}")
     for profile_id, channels in before.profile_channels.items():
         if profile_id in after.profiles:
             for channel_id in set(channels) - set(after.profile_channels.get(profile_id, [])):

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import ApiError
+from voicebox_e2e.config import PROJECT_ROOT
 
 
 class UpgradeSetupError(RuntimeError):
@@ -47,6 +48,13 @@ class UserData:
             self.client.upload_sample(cloned, reference_wav, reference_text)
         preset = self.client.create_profile({"name": f"e2e-upgrade-{engine}-{voice}", "voice_type": "preset", "language": "en", "preset_engine": engine, "preset_voice_id": voice})
         self.profile_ids = {"cloned": cloned, engine: str(preset["id"])}
+
+    def make_avatar(self, name: str) -> None:
+        """The cloned profile's avatar: the image ``fixtures/<name>``."""
+        image = PROJECT_ROOT / "fixtures" / name
+        if not image.is_file():
+            raise UpgradeSetupError(f"The avatar image {image} is missing: restore fixtures/{name} from the repository.")
+        self._stored("an avatar", lambda: self.client.upload_avatar(self.profile_ids["cloned"], image))
 
     def make_effects(self, chain: list[dict[str, Any]]) -> None:
         """The cloned profile's default effects chain, and the same chain saved as a preset."""

@@ -6,8 +6,9 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi.responses import FileResponse
 
-from voicebox_sim.engine import audio, catalogue, effects, storage
+from voicebox_sim.engine import audio, catalogue, effects, images, storage
 from voicebox_sim.engine.downloads import utcnow
 from voicebox_sim.schemas import ProfileEffectsUpdate, ProfileSampleResponse, VoiceProfileCreate, VoiceProfileResponse
 from voicebox_sim.state import SimState, iso
@@ -118,6 +119,35 @@ def router(state: SimState) -> APIRouter:
         row = {"id": sample_id, "profile_id": profile_id, "audio_path": storage.stored(state.scenario, relative), "reference_text": reference_text}
         state.store.put("samples", row)
         return ProfileSampleResponse(**row)
+
+    @api.post("/profiles/{profile_id}/avatar", response_model=VoiceProfileResponse)
+    async def upload_profile_avatar(profile_id: str, file: UploadFile = File(...)) -> Any:
+        """Upload or update avatar image for a profile."""
+        data = await file.read()
+        if state.store.get("profiles", profile_id) is None:
+            raise HTTPException(status_code=400, detail=f"Profile {profile_id} not found")
+        try:
+            extension = images.avatar_extension(data, file.filename or "upload")
+        except images.ImageError as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from None
+        relative = f"profiles/{profile_id}/avatar{extension}"
+        (state.data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (state.data_dir / relative).write_bytes(data)
+        row = state.store.update("profiles", profile_id, avatar_path=storage.stored(state.scenario, relative), updated_at=iso(utcnow()))
+        return profile_response(state, row, counts=False)
+
+    @api.get("/profiles/{profile_id}/avatar")
+    async def get_profile_avatar(profile_id: str):  # type: ignore[no-untyped-def]  # unannotated, as in the real server's schema
+        """Get avatar image for a profile."""
+        profile = state.store.get("profiles", profile_id)
+        if profile is None:
+            raise HTTPException(status_code=404, detail="Profile not found")
+        if not profile.get("avatar_path"):
+            raise HTTPException(status_code=404, detail="No avatar found for this profile")
+        path = storage.resolve(state.scenario, state.data_dir, profile["avatar_path"])
+        if not path.is_file():
+            raise HTTPException(status_code=404, detail="Avatar file not found")
+        return FileResponse(path)
 
     @api.get("/profiles/{profile_id}/samples", response_model=list[ProfileSampleResponse])
     async def get_profile_samples(profile_id: str) -> Any:

@@ -1,9 +1,12 @@
-"""A generation's versions, favourite mark and audio channels in the simulator, as the real
-backend keeps them (``services/versions.py``, ``services/generation.py``, ``routes/channels.py``
-at v0.5.0)."""
+"""What a user keeps beyond profiles and generations, in the simulator as the real backend keeps
+it (v0.5.0): a generation's versions and favourite mark (``services/versions.py``,
+``services/generation.py``), audio channels (``routes/channels.py``), settings and MCP bindings
+(0.5.0 and later), and a profile's avatar (``utils/images.py``)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -12,6 +15,7 @@ from conftest import wait_for
 
 pytestmark = pytest.mark.suite
 
+ROOT = Path(__file__).resolve().parents[2]
 FOX = "The quick brown fox jumps over the lazy dog."
 
 
@@ -93,3 +97,17 @@ def test_settings_and_mcp_bindings_exist_from_0_5_0_only(simulator: Callable[...
     old = simulator('version = "0.4.5"\n')
     assert old.http.get(old.url + "/settings/generation").status_code == 404
     assert old.http.put(old.url + "/mcp/bindings", json={"client_id": "claude"}).status_code == 404
+
+
+def test_an_avatar_is_kept_as_sent_and_a_file_that_is_not_an_image_gets_the_real_words(simulator: Callable[..., Any]) -> None:
+    sim = simulator()
+    profile = sim.http.post(sim.url + "/profiles", json={"name": "C", "voice_type": "cloned", "language": "en"}).json()
+    assert sim.http.get(f"{sim.url}/profiles/{profile['id']}/avatar").json() == {"detail": "No avatar found for this profile"}
+    png = (ROOT / "fixtures" / "avatar.png").read_bytes()
+    updated = sim.http.post(f"{sim.url}/profiles/{profile['id']}/avatar", files={"file": ("me.png", png, "image/png")}).json()
+    assert updated["avatar_path"] == f"profiles/{profile['id']}/avatar.png"
+    assert sim.http.get(f"{sim.url}/profiles/{profile['id']}/avatar").content == png
+    gif = sim.http.post(f"{sim.url}/profiles/{profile['id']}/avatar", files={"file": ("me.gif", b"GIF89a" + bytes(40), "image/gif")})
+    assert gif.status_code == 400 and gif.json() == {"detail": "Invalid format 'GIF'. Allowed formats: PNG, JPEG, WEBP"}
+    text = sim.http.post(f"{sim.url}/profiles/{profile['id']}/avatar", files={"file": ("me.txt", b"hello", "text/plain")})
+    assert text.status_code == 400 and re.fullmatch(r"Invalid image file: cannot identify image file '/tmp/tmp\w+\.txt'", text.json()["detail"])
