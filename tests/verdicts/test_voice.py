@@ -134,7 +134,7 @@ def test_a_failed_row_records_its_score_and_says_it_to_two_places() -> None:
     check.judge(passed, row)
     assert passed.status == PASSED and passed.error is None and passed.voice is not None and passed.voice.limit == 0.8
     described = check.describe()
-    assert described["embedder_seconds"] > 0
+    assert described["embedder_seconds"] == round(check.seconds, 2) and 0 < check.seconds != round(check.seconds)
     assert {k: v for k, v in described.items() if k != "embedder_seconds"} == {
         "voice_check": "on", "min_similarity": 0.8, "not_checked": None, "rows_checked": 2,
     }
@@ -150,7 +150,9 @@ def test_a_row_that_failed_or_has_no_audio_is_not_judged() -> None:
     check.judge(silent, row)
     assert failed.voice is None and silent.voice is None and failed.error == "CUDA out of memory"
     assert check.describe() == {"voice_check": "on", "min_similarity": 0.75, "not_checked": None, "rows_checked": 0, "embedder_seconds": 0.0}
-    assert VoiceCheck(VoiceSettings(enabled=False), lambda line: None).describe()["not_checked"] == "voice_check=off"
+    assert VoiceCheck(VoiceSettings(enabled=False), lambda line: None).describe() == {
+        "voice_check": "off", "min_similarity": 0.75, "not_checked": "voice_check=off", "rows_checked": 0, "embedder_seconds": 0.0,
+    }
 
 
 def test_an_unreadable_output_or_reference_is_said_on_the_row_and_a_reference_is_said_once(tmp_path: Path) -> None:
