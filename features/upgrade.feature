@@ -7,11 +7,12 @@ Feature: An upgrade keeps everything the user made
 
   The previous release's binary (upgrade_from) makes what a user has in a data dir of its own (what
   the real backend stores: profiles with samples, an avatar, effects and audio channels, generations with their
-  audio, versions and favourite marks, stories, effect presets, and since 0.5.0 the settings and
-  MCP client bindings) and stops; this build starts on the same data dir. Everything the previous
+  audio, versions and favourite marks, stories, effect presets, and since 0.5.0 the settings, MCP
+  client bindings and captures) and stops; this build starts on the same data dir. Everything the previous
   release listed must still be listed and served, byte for byte, and an old profile must still
   speak. A loss fails with cause upgrade and names what was lost. What the previous release has no
-  route for is noted as not made. A simulated run upgrades from the simulator playing 0.3.0.
+  route for is noted as not made, as is a capture where the previous build has no speech-to-text
+  model downloaded (it would fetch one). A simulated run upgrades from the simulator playing 0.3.0.
 
   Scenario: This build opens the previous release's data and loses nothing
     Given the previous release made a cloned profile with 2 samples and a kokoro preset profile with the voice "af_heart"
@@ -24,6 +25,7 @@ Feature: An upgrade keeps everything the user made
     And the previous release set its generation settings "max_chunk_chars=400, crossfade_ms=120, normalize_audio=false" where it has them
     And the previous release set its captures settings "stt_model=small, language=en, hotkey_enabled=true" where it has them
     And the previous release bound the MCP client "e2e-upgrade-client" to the cloned profile where it has them
+    And the previous release made a capture of the reference recording with whisper "base" where it has it downloaded
     When this build starts on the previous release's data
     Then everything the user had is still there, byte for byte
     And this build says "The quick brown fox jumps over the lazy dog." with the old kokoro preset profile

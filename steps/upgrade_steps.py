@@ -52,6 +52,11 @@ def step_previous_binding(context, client_id):
     context.made.make_mcp_binding(client_id)
 
 
+@given('the previous release made a capture of the reference recording with whisper "{size}" where it has it downloaded')
+def step_previous_capture(context, size):
+    context.made.make_capture(context.voicebox.settings.reference_wav, size)
+
+
 @when("this build starts on the previous release's data")
 def step_open(context):
     context.upgrade.record_and_stop()

@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from voicebox_sim import VERSION
 from voicebox_sim.engine.worker import generation_worker
 from voicebox_sim.faults import server as server_faults
-from voicebox_sim.routes import channels, generation, library, models, profiles, settings, system, versions
+from voicebox_sim.routes import captures, channels, generation, library, models, profiles, settings, system, versions
 from voicebox_sim.state import SimState
 
 __all__ = ["SimState", "create_app"]
@@ -71,6 +71,6 @@ def create_app(state: SimState) -> FastAPI:
         CORSMiddleware, allow_origins=CORS_ORIGINS, allow_credentials=True, allow_methods=["*"], allow_headers=["*"]
     )
     # In this order: FastAPI matches routes in the order they are registered.
-    for routes in (system, profiles, generation, versions, models, library, channels, settings):
+    for routes in (system, profiles, generation, versions, models, library, channels, settings, captures):
         app.include_router(routes.router(state))
     return app

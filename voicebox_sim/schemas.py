@@ -444,3 +444,81 @@ class MCPClientBindingUpsert(BaseModel):
 
 class MCPClientBindingListResponse(BaseModel):
     items: List[MCPClientBindingResponse]
+
+
+class RefinementFlagsModel(BaseModel):
+    """Boolean toggles that drive the refinement prompt builder."""
+
+    smart_cleanup: bool = True
+    self_correction: bool = True
+    preserve_technical: bool = True
+
+
+class CaptureResponse(BaseModel):
+    """Response model for a capture."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    id: str
+    audio_path: str
+    source: str
+    language: Optional[str] = None
+    duration_ms: Optional[int] = None
+    transcript_raw: str
+    transcript_refined: Optional[str] = None
+    stt_model: Optional[str] = None
+    llm_model: Optional[str] = None
+    refinement_flags: Optional[RefinementFlagsModel] = None
+    created_at: datetime
+
+
+class CaptureListResponse(BaseModel):
+    """Response model for paginated capture list."""
+
+    items: List[CaptureResponse]
+    total: int
+
+
+class CaptureCreateResponse(CaptureResponse):
+    """
+    Response model for ``POST /captures``.
+
+    Adds ``auto_refine`` and ``allow_auto_paste`` — the server-side settings
+    captured at the moment the capture was created. The client reads these to
+    decide whether to chain a refinement request and whether to fire the
+    synthetic-paste pipeline, so it doesn't need a synced local copy of the
+    capture_settings table across sibling Tauri webviews.
+    """
+
+    auto_refine: bool
+    allow_auto_paste: bool
+
+
+class ModelReadiness(BaseModel):
+    """Per-model entry in the dictation readiness checklist.
+
+    ``model_name`` is the canonical id used by ``POST /models/download`` so the
+    frontend can wire a one-click "Download" button without a second lookup.
+    ``size`` is the user's chosen variant (e.g. "turbo", "0.6B"); ``display_name``
+    is what the checklist row should show ("Whisper Turbo").
+    """
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    ready: bool
+    model_name: str
+    display_name: str
+    size: str
+    size_mb: Optional[int] = None
+
+
+class CaptureReadinessResponse(BaseModel):
+    """Backend gates that must be green before the global hotkey will fire.
+
+    The frontend combines this with its own TCC permission checks (input
+    monitoring, accessibility) into the full dictation readiness checklist.
+    Hotkey-enabled is the user's intent toggle and lives outside this struct.
+    """
+
+    stt: ModelReadiness
+    llm: ModelReadiness

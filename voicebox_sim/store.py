@@ -1,5 +1,5 @@
 """The simulator's database in <data-dir>/voicebox.db: profiles, samples, generations and their
-audio versions, stories, effect presets, audio channels, settings and MCP client bindings.
+audio versions, stories, effect presets, audio channels, settings, MCP client bindings and captures.
 
 Rows are JSON documents in SQLite so that a relaunch on the same data dir sees what the last
 process left, as the real server does.
@@ -17,7 +17,7 @@ Row = dict[str, Any]
 
 TABLES = (
     "profiles", "samples", "generations", "versions", "stories", "story_items", "effect_presets",
-    "channels", "profile_channels", "settings", "mcp_bindings",
+    "channels", "profile_channels", "settings", "mcp_bindings", "captures",
 )
 
 

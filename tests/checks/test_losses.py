@@ -23,6 +23,7 @@ def before() -> Inventory:
         stories={"st": "e2e-upgrade-story"}, story_items={"st": [GEN]}, presets={"pr": "e2e-upgrade-preset"}, preset_chains={"pr": "[gain]"},
         channels={"c0": "Default", "c1": "e2e-upgrade-channel"}, channel_devices={"c0": [], "c1": ["e2e-speakers"]},
         settings={"generation": {"max_chunk_chars": 400}, "captures": None}, mcp_bindings={"claude": {"profile_id": "p1"}},
+        captures={"cap": ""}, capture_audio={"cap": "11"},
     )
 
 
@@ -51,6 +52,9 @@ def test_an_inventory_kept_whole_loses_nothing_and_additions_are_not_losses() ->
     (lambda a: a.mcp_bindings.clear(), "the MCP binding of client 'claude' is gone"),
     (lambda a: a.mcp_bindings.update({"claude": {"profile_id": None}}), "the MCP binding of client 'claude' changed"),
     (lambda a: setattr(a, "mcp_bindings", None), "the MCP binding of client 'claude' is gone"),
+    (lambda a: setattr(a, "captures", None), "capture cap is gone"),
+    (lambda a: a.captures.update({"cap": "hello"}), "capture cap changed its transcript"),
+    (lambda a: a.capture_audio.update({"cap": "HTTP 404: Audio file not found"}), "the audio of capture cap answered HTTP 404: Audio file not found"),
 ])
 def test_each_loss_is_named(change, phrase) -> None:  # type: ignore[no-untyped-def]
     after = copy.deepcopy(before())

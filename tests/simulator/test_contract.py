@@ -45,6 +45,8 @@ USED_OPERATIONS = [
     ("/settings/captures", "get"), ("/settings/captures", "put"), ("/settings/generation", "get"), ("/settings/generation", "put"),
     ("/mcp/bindings", "get"), ("/mcp/bindings", "put"),
     ("/profiles/{profile_id}/avatar", "post"), ("/profiles/{profile_id}/avatar", "get"),
+    ("/captures", "post"), ("/captures", "get"), ("/captures/{capture_id}", "get"), ("/captures/{capture_id}/audio", "get"),
+    ("/capture/readiness", "get"),
 ]
 
 

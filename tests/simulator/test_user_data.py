@@ -111,3 +111,24 @@ def test_an_avatar_is_kept_as_sent_and_a_file_that_is_not_an_image_gets_the_real
     assert gif.status_code == 400 and gif.json() == {"detail": "Invalid format 'GIF'. Allowed formats: PNG, JPEG, WEBP"}
     text = sim.http.post(f"{sim.url}/profiles/{profile['id']}/avatar", files={"file": ("me.txt", b"hello", "text/plain")})
     assert text.status_code == 400 and re.fullmatch(r"Invalid image file: cannot identify image file '/tmp/tmp\w+\.txt'", text.json()["detail"])
+
+
+def test_a_capture_is_kept_with_its_audio_where_its_speech_to_text_model_is_downloaded(simulator: Callable[..., Any]) -> None:
+    sim = simulator('cached_models = ["kokoro", "whisper-base"]\n')
+    ready = sim.http.get(sim.url + "/capture/readiness").json()
+    assert ready == {
+        "stt": {"ready": False, "model_name": "whisper-turbo", "display_name": "Whisper Turbo", "size": "turbo", "size_mb": 1543},
+        "llm": {"ready": False, "model_name": "qwen3-0.6b", "display_name": "Qwen3 0.6B", "size": "0.6B", "size_mb": 1433},
+    }
+    wav = (ROOT / "fixtures" / "reference_voice.wav").read_bytes()
+    refused = sim.http.post(sim.url + "/captures", files={"file": ("me.wav", wav, "audio/wav")})
+    assert refused.status_code == 500 and "whisper-turbo is not downloaded" in refused.json()["detail"]
+    made = sim.http.post(sim.url + "/captures", files={"file": ("me.wav", wav, "audio/wav")}, data={"stt_model": "base"}).json()
+    assert (made["source"], made["stt_model"], made["duration_ms"], made["auto_refine"]) == ("file", "base", 6425, True)
+    assert made["audio_path"] == f"captures/{made['id']}.wav"
+    assert sim.http.get(f"{sim.url}/captures/{made['id']}/audio").content == wav
+    assert [c["id"] for c in sim.http.get(sim.url + "/captures").json()["items"]] == [made["id"]]
+    empty = sim.http.post(sim.url + "/captures", files={"file": ("me.wav", b"", "audio/wav")}, data={"stt_model": "base"})
+    assert empty.status_code == 400 and empty.json() == {"detail": "Uploaded file is empty"}
+    old = simulator('version = "0.4.5"\n')
+    assert old.http.get(old.url + "/captures").status_code == 404

@@ -32,7 +32,8 @@ def test_an_upgrade_that_keeps_everything_passes(tmp_path: Path) -> None:
     # 0.3.0 has no settings and no MCP bindings: said, not taken for kept
     assert check["notes"] == [
         "Not made, so not checked (voicebox-server 0.3.0 has no route for them): "
-        "the generation settings, the captures settings, an MCP binding."
+        "the generation settings, the captures settings, an MCP binding.",
+        "Not made, so not checked: a capture (whisper-base, its speech-to-text model, is not downloaded for the previous build).",
     ]
     assert "Not made, so not checked (voicebox-server 0.3.0" in run.markdown
     run.assert_clean()
@@ -41,22 +42,24 @@ def test_an_upgrade_that_keeps_everything_passes(tmp_path: Path) -> None:
 def previous_release(tmp_path: Path, version: str) -> Path:
     """A stand-in for a previous release's voicebox-server: the simulator playing ``version``."""
     scenario = tmp_path / "previous.toml"
-    scenario.write_text(f'version = "{version}"\nstartup_seconds = 0.1\ngenerate_seconds = 0.1\n', encoding="utf-8")
+    scenario.write_text(
+        f'version = "{version}"\nstartup_seconds = 0.1\ngenerate_seconds = 0.1\ncached_models = ["kokoro", "whisper-base"]\n', encoding="utf-8"
+    )
     binary = tmp_path / f"voicebox-server-{version}"
     binary.write_text(f'#!/bin/sh\nVOICEBOX_SIM_SCENARIO="{scenario}" exec "{sys.executable}" -m voicebox_sim "$@"\n', encoding="utf-8")
     binary.chmod(0o755)
     return binary
 
 
-def test_from_0_5_0_the_settings_and_mcp_bindings_are_kept_too(tmp_path: Path) -> None:
+def test_from_0_5_0_the_settings_mcp_bindings_and_captures_are_kept_too(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "-D", f"upgrade_from={previous_release(tmp_path, '0.5.0')}", scenario='version = "0.6.0"\n', **UPGRADE)
     check = check_of(run)
     assert run.code == 0 and check["status"] == "passed" and check["notes"] == [], run.proc.stdout[-3000:]
     assert "Migrating data from Voicebox 0.5.0 to 0.6.0" in next(run.output_dir.glob("upgrade-new-*.log")).read_text(errors="replace")
 
 
-def test_a_migration_that_drops_versions_channels_settings_and_bindings_names_each(tmp_path: Path) -> None:
-    tables = '["versions", "channels", "profile_channels", "settings", "mcp_bindings"]'
+def test_a_migration_that_drops_versions_channels_settings_bindings_and_captures_names_each(tmp_path: Path) -> None:
+    tables = '["versions", "channels", "profile_channels", "settings", "mcp_bindings", "captures"]'
     run = run_suite(tmp_path, "-D", f"upgrade_from={previous_release(tmp_path, '0.5.0')}", scenario=f'version = "0.6.0"\nupgrade_loses = {tables}\n', **UPGRADE)
     error = check_of(run)["error"]
     assert run.code != 0 and error.startswith("[upgrade] The upgrade from voicebox-server 0.5.0 to voicebox-server 0.6.0 lost what the user had: ")
@@ -65,6 +68,7 @@ def test_a_migration_that_drops_versions_channels_settings_and_bindings_names_ea
         "audio channel 'e2e-upgrade-channel' is gone", "profile 'e2e-upgrade-cloned' is no longer on audio channel 'e2e-upgrade-channel'",
         "generation setting max_chunk_chars is 800, was 400", "generation setting normalize_audio is True, was False",
         "captures setting stt_model is 'turbo', was 'small'", "the MCP binding of client 'e2e-upgrade-client' is gone",
+        r"capture [0-9a-f-]{36} is gone",
     ):
         assert re.search(phrase, error), f"{phrase!r} not in {error}"
 

@@ -156,7 +156,7 @@ class VersionCalls(Transport):
 
 
 class SettingsCalls(Transport):
-    """Audio channels, the settings (0.5.0 and later) and MCP clients' bindings (0.5.0 and later)."""
+    """Audio channels; since 0.5.0 the settings, MCP clients' bindings and captures."""
 
     def create_channel(self, name: str, device_ids: list[str]) -> dict[str, Any]:
         return dict(self._call("POST", "/channels", body={"name": name, "device_ids": device_ids}).json())
@@ -176,6 +176,19 @@ class SettingsCalls(Transport):
 
     def update_settings(self, which: str, patch: dict[str, Any]) -> dict[str, Any]:
         return dict(self._call("PUT", f"/settings/{which}", body=patch).json())
+
+    def create_capture(self, wav: Path, stt_model: str) -> dict[str, Any]:
+        """POST /captures (0.5.0 and later): the recording kept with its transcript."""
+        with wav.open("rb") as handle:
+            files = {"file": (wav.name, handle, "audio/wav")}
+            answer = self._call("POST", "/captures", files=files, data={"source": "file", "stt_model": stt_model}, timeout=300.0)
+        return dict(answer.json())
+
+    def list_captures(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/captures", params={"limit": 200}).json()["items"])
+
+    def capture_audio(self, capture_id: str) -> bytes:
+        return bytes(self._call("GET", f"/captures/{capture_id}/audio", timeout=60.0).content)
 
     def bind_mcp_client(self, body: dict[str, Any]) -> dict[str, Any]:
         return dict(self._call("PUT", "/mcp/bindings", body=body).json())

@@ -5,9 +5,8 @@ The real backend stores (``backend/routes`` at v0.5.0): profiles with their samp
 default effects chain and audio channels; generations with their audio, their versions (a clean one, one
 per effects chain applied) and a favourite mark; stories that lay generations on tracks; effect
 presets (built in, and the user's); audio channels; and, since 0.5.0, the generation and capture
-settings and the MCP clients' voice bindings. A server without a route (an older release) has
-``None`` for what it would list. Captures (voice input, 0.5.0 and later) are not made: making one
-runs the recognizer on the previous build, which a sign-off machine may not have downloaded.
+settings, the MCP clients' voice bindings and captures (voice input: a recording and its
+transcript). A server without a route (an older release) has ``None`` for what it would list.
 """
 
 from __future__ import annotations
@@ -49,6 +48,8 @@ class Inventory:
     channel_devices: dict[str, list[str]] = field(default_factory=dict)  # channel id -> its output devices
     settings: dict[str, Optional[dict[str, Any]]] = field(default_factory=dict)  # "generation"/"captures" -> the settings (None: no route)
     mcp_bindings: Optional[dict[str, dict[str, Any]]] = None  # client id -> its binding (None: no route)
+    captures: Optional[dict[str, str]] = None  # capture id -> its transcript (None: no route)
+    capture_audio: dict[str, str] = field(default_factory=dict)  # capture id -> sha256 of GET /captures/{id}/audio
 
 
 def digest(read: Callable[[], bytes]) -> str:
@@ -142,9 +143,19 @@ def _library(client: VoiceboxClient, found: Inventory) -> None:
         found.mcp_bindings = {str(b["client_id"]): {k: b.get(k) for k in ("label", "profile_id", "default_engine", "default_personality")} for b in bindings}
 
 
+def _captures(client: VoiceboxClient, found: Inventory) -> None:
+    captures = if_served(client.list_captures)
+    if captures is None:
+        return
+    found.captures = {str(c["id"]): str(c.get("transcript_raw")) for c in captures}
+    for capture_id in found.captures:
+        found.capture_audio[capture_id] = digest(lambda: client.capture_audio(capture_id))
+
+
 def take_inventory(client: VoiceboxClient) -> Inventory:
     found = Inventory(client.version() or "unknown")
     _profiles(client, found)
     _generations(client, found)
     _library(client, found)
+    _captures(client, found)
     return found

@@ -97,6 +97,19 @@ def _settings(before: Inventory, after: Inventory) -> list[str]:
     return lost
 
 
+def _captures(before: Inventory, after: Inventory) -> list[str]:
+    lost = []
+    for capture_id, transcript in (before.captures or {}).items():
+        now = (after.captures or {}).get(capture_id)
+        if now is None:
+            lost.append(f"capture {capture_id} is gone")
+        elif now != transcript:
+            lost.append(f"capture {capture_id} changed its transcript")
+        elif after.capture_audio.get(capture_id) != before.capture_audio[capture_id]:
+            lost.append(f"the audio of capture {capture_id} {_changed(after.capture_audio[capture_id])}")
+    return lost
+
+
 def losses(before: Inventory, after: Inventory) -> list[str]:
     """What the user had before the upgrade and does not have after it, one phrase each."""
-    return _profiles(before, after) + _generations(before, after) + _library(before, after) + _settings(before, after)
+    return _profiles(before, after) + _generations(before, after) + _library(before, after) + _settings(before, after) + _captures(before, after)

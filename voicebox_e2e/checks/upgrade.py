@@ -113,9 +113,10 @@ class UpgradeCheck:
             raise AssertionError(causes.tagged(causes.UPGRADE.key, (
                 f"The upgrade from {self.before.version} to {after.version} lost what the user had: " + "; ".join(lost)
             )))
-        if not self.data.not_made:
-            return []
-        return [f"Not made, so not checked ({self.before.version} has no route for them): {', '.join(self.data.not_made)}."]
+        notes = [f"Not made, so not checked: {what}." for what in self.data.not_made]
+        if self.data.no_route:
+            notes.insert(0, f"Not made, so not checked ({self.before.version} has no route for them): {', '.join(self.data.no_route)}.")
+        return notes
 
     def stop(self) -> None:
         if self.server is not None and not self.server.stopped:

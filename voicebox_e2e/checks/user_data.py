@@ -26,7 +26,8 @@ class UserData:
     client: VoiceboxClient
     profile_ids: dict[str, str] = field(default_factory=dict)  # "cloned" or an engine -> profile id
     generation_ids: list[str] = field(default_factory=list)  # what the previous build generated
-    not_made: list[str] = field(default_factory=list)  # what the previous release has no route for
+    no_route: list[str] = field(default_factory=list)  # what the previous release has no route for
+    not_made: list[str] = field(default_factory=list)  # what it could not make on this machine, and why
 
     def _stored(self, what: str, make: Callable[[], Any]) -> None:
         try:
@@ -40,7 +41,7 @@ class UserData:
         except ApiError as exc:
             if exc.status != 404:
                 raise UpgradeSetupError(f"The previous build did not store {what}: {exc}") from exc
-            self.not_made.append(what)
+            self.no_route.append(what)
 
     def make_profiles(self, samples: int, engine: str, voice: str, reference_wav: Path, reference_text: str) -> None:
         cloned = str(self.client.create_profile({"name": "e2e-upgrade-cloned", "voice_type": "cloned", "language": "en"})["id"])
@@ -85,6 +86,19 @@ class UserData:
 
     def make_settings(self, which: str, patch: dict[str, Any]) -> None:
         self._since_0_5(f"the {which} settings", lambda: self.client.update_settings(which, patch))
+
+    def make_capture(self, wav: Path, stt_size: str) -> None:
+        """A capture of ``wav`` (0.5.0 and later), where the previous build has the speech-to-text
+        model ``whisper-<stt_size>`` downloaded (it would fetch it otherwise: not on a sign-off)."""
+        model = f"whisper-{stt_size}"
+        try:
+            downloaded = any(m.get("model_name") == model and m.get("downloaded") for m in self.client.model_status())
+        except ApiError as exc:
+            raise UpgradeSetupError(f"The previous build did not list its models: {exc}") from exc
+        if not downloaded:
+            self.not_made.append(f"a capture ({model}, its speech-to-text model, is not downloaded for the previous build)")
+            return
+        self._since_0_5("a capture", lambda: self.client.create_capture(wav, stt_size))
 
     def make_mcp_binding(self, client_id: str) -> None:
         """An MCP client bound to the cloned profile and kokoro."""

@@ -24,7 +24,7 @@ def _release(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("-")[0].split(".")[:3] if part.isdigit())
 
 
-def _settings(state: SimState, which: str, model: type[BaseModel]) -> dict[str, Any]:
+def settings_of(state: SimState, which: str, model: type[BaseModel]) -> dict[str, Any]:
     row = state.store.get("settings", which)
     if row is None:
         row = {"id": which, **model().model_dump()}
@@ -34,24 +34,28 @@ def _settings(state: SimState, which: str, model: type[BaseModel]) -> dict[str, 
 
 def _update(state: SimState, which: str, model: type[BaseModel], patch: dict[str, Any]) -> dict[str, Any]:
     """The patch's fields set, a None kept only where the field may be None (``_apply_patch``)."""
-    row = _settings(state, which, model)
+    row = settings_of(state, which, model)
     nullable = {name for name, field in model.model_fields.items() if field.default is None}
     row.update({k: v for k, v in patch.items() if k in model.model_fields and (v is not None or k in nullable)})
     state.store.put("settings", row)
     return row
 
 
-def router(state: SimState) -> APIRouter:
+def since_0_5(state: SimState) -> Any:
+    """A router dependency: 404 for every route when the simulator plays a release before 0.5.0."""
     async def released() -> None:
         if _release(state.version) < SINCE:
             raise HTTPException(status_code=404, detail="Not Found")
+    return Depends(released)
 
-    api = APIRouter(dependencies=[Depends(released)])
+
+def router(state: SimState) -> APIRouter:
+    api = APIRouter(dependencies=[since_0_5(state)])
     settings = APIRouter(prefix="/settings", tags=["settings"])
 
     @settings.get("/captures", response_model=CaptureSettingsResponse)
     async def get_capture_settings_endpoint() -> Any:
-        return _settings(state, "captures", CaptureSettingsResponse)
+        return settings_of(state, "captures", CaptureSettingsResponse)
 
     @settings.put("/captures", response_model=CaptureSettingsResponse)
     async def update_capture_settings_endpoint(patch: CaptureSettingsUpdate) -> Any:
@@ -59,7 +63,7 @@ def router(state: SimState) -> APIRouter:
 
     @settings.get("/generation", response_model=GenerationSettingsResponse)
     async def get_generation_settings_endpoint() -> Any:
-        return _settings(state, "generation", GenerationSettingsResponse)
+        return settings_of(state, "generation", GenerationSettingsResponse)
 
     @settings.put("/generation", response_model=GenerationSettingsResponse)
     async def update_generation_settings_endpoint(patch: GenerationSettingsUpdate) -> Any:
