@@ -87,6 +87,15 @@ def cuts(samples: "np.ndarray[Any, Any]") -> list[int]:
     return [int((a + b) / 2 * RATE) for a, b in quiet_spans(samples, 0.2)]
 
 
+def damaged_real(real: "np.ndarray[Any, Any]") -> "np.ndarray[Any, Any]":
+    """Sentence 4 left out (between two pauses), a span of the second half said twice (sentence 7,
+    as heard), 3 s of silence after sentence 2."""
+    at = cuts(real)
+    return np.concatenate([
+        real[: at[2]], np.zeros(3 * RATE, dtype=real.dtype), real[at[2]: at[5]], real[at[6]: at[14]], real[at[13]: at[14]], real[at[14]:],
+    ])
+
+
 def judged(samples: "np.ndarray[Any, Any]", hear: Hear) -> list[str]:
     return judge_long(TEXT, "en", samples, hear, SETTINGS).problems
 
@@ -107,12 +116,7 @@ def test_the_real_long_output_passes(real: "np.ndarray[Any, Any]", hear: Hear) -
 
 
 def test_a_sentence_left_out_one_said_twice_and_a_hole_each_fail_naming_it(real: "np.ndarray[Any, Any]", hear: Hear) -> None:
-    at = cuts(real)
-    # sentence 4 left out (between two pauses), sentence 8's span said twice, 3 s of silence after sentence 2
-    damaged = np.concatenate([
-        real[: at[2]], np.zeros(3 * RATE, dtype=real.dtype), real[at[2]: at[5]], real[at[6]: at[14]], real[at[13]: at[14]], real[at[14]:],
-    ])
-    problems = judged(damaged, hear)
+    problems = judged(damaged_real(real), hear)
     assert any(p.startswith("not heard: sentence 4 of 11 ('He kept a logbook") for p in problems), problems
     assert any(p.startswith("a chunk doubled: sentence ") for p in problems), problems
     assert any(p.startswith("a hole: 3.") and "longer than a pause (2 s)" in p for p in problems), problems
@@ -136,3 +140,23 @@ def test_a_sentence_is_held_to_the_speech_checks_letter_limit_outside_english() 
     assert SETTINGS.for_language("en", 0.35) == SETTINGS
     assert SETTINGS.for_language("fr", 0.35).min_whole == 0.65
     assert SETTINGS.for_language("zh", 0.1).min_whole == SETTINGS.min_whole  # never stricter than min_whole
+
+
+APPROVED = Path(__file__).resolve().parents[1] / "data" / "long_text_results.approved.json"
+
+
+def test_what_the_verdict_says_of_each_real_case_is_the_approved_record(real: "np.ndarray[Any, Any]", recorded: dict[str, str]) -> None:
+    """The whole record (every sentence's share heard, the thirds, the pause, each problem's
+    words) on the replayed hearing of the real output, whole, damaged and falling apart; the
+    damaged one also with the server's chunks cut smaller, so that the sentence left out is a
+    chunk of its own (60 characters), the end of one (220) or the start of one (270)."""
+    def hear(path: Path, language: str) -> str:
+        return recorded[window_key(path, language)]
+    cut = len(real) * 2 // 3
+    cases = {"whole": (real, 800), "falling apart": (np.concatenate([real[:cut], real[cut:][::-1]]), 800)}
+    damaged = damaged_real(real)
+    cases.update({f"damaged, chunks of {size}": (damaged, size) for size in (800, 60, 220, 270)})
+    got = {name: judge_long(TEXT, "en", samples, hear, SETTINGS, size).to_json() for name, (samples, size) in cases.items()}
+    if os.environ.get("VOICEBOX_E2E_APPROVE") == "1":
+        APPROVED.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert got == json.loads(APPROVED.read_text(encoding="utf-8"))
