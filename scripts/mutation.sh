@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The mutation score of the verdicts and the cause classifier: mutmut (pinned here; not part of
-# CI) changes voicebox_e2e/verdicts/ one mutant at a time and runs the unit tier (--fast) against
-# each; a mutant the tests do not notice "survived". Mutants mutmut's clock cut short are run again
-# (scripts/mutation_recheck.py). Prints the counts per module, then the score.
-#   scripts/mutation.sh            (about 20 minutes on two cores; the work stays in mutants/)
+# The mutation score of the verdicts, the cause classifier and the reports: mutmut (pinned here;
+# not part of CI) changes the modules [tool.mutmut] names one mutant at a time and runs the unit
+# tier (--fast) against each; a mutant the tests do not notice "survived". Mutants mutmut's clock
+# cut short are run again (scripts/mutation_recheck.py). Prints the counts per module, then the score.
+#   scripts/mutation.sh            (about an hour on two cores; the work stays in mutants/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh

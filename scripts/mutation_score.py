@@ -1,5 +1,7 @@
 """The mutation score from mutmut's results in mutants/: per module, killed of the mutants the unit
-tier could meet, and in all. A mutant counts as killed when a test failed (or timed out) on it.
+tier could meet, and in all. A mutant counts as killed when a test failed on it, or when its tests
+hung past the recheck's 300 s or died of a signal (scripts/mutation_recheck.py runs every mutant
+mutmut's own clock cut short again first).
 
     .venv/bin/python scripts/mutation_score.py   (after scripts/mutation.sh has run mutmut)
 """
@@ -17,7 +19,7 @@ KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 
 
 def main() -> int:
-    metas = sorted(Path("mutants").glob("voicebox_e2e/verdicts/*.py.meta"))
+    metas = sorted(Path("mutants").glob("voicebox_e2e/verdicts/*.py.meta")) + sorted(Path("mutants").glob("voicebox_e2e/reports/*.py.meta"))
     if not metas:
         print("No mutation results in mutants/: run scripts/mutation.sh first.", file=sys.stderr)
         return 2
@@ -31,7 +33,7 @@ def main() -> int:
         total.update(counts)
         met = len(codes) - counts["no tests"] - counts["not checked"]
         score = f"{killed / met:.0%}" if met else "—"
-        print(f"| {meta.name.removesuffix('.py.meta')} | {len(codes)} | {killed} | {counts['survived']} | {counts['no tests']} | {score} |")
+        print(f"| {meta.parent.name}/{meta.name.removesuffix('.py.meta')} | {len(codes)} | {killed} | {counts['survived']} | {counts['no tests']} | {score} |")
     killed = sum(n for status, n in total.items() if status in KILLED)
     met = sum(total.values()) - total["no tests"] - total["not checked"]
     print(f"\n{killed} of {met} mutants the unit tier meets killed: {killed / max(met, 1):.1%} "
