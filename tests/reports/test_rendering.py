@@ -1,6 +1,7 @@
 """The reports rendered from real runs' JSON (``tests/data/reports/``: a long-text run with rows
-that failed, a run of every language heard and voice-checked, an upgrade check that noted what it
-could not make; each written by the suite against the simulator): the Markdown of each, and the
+that failed, a run of every language, offline rows slowed by a build that asks the hub (with the
+changes against the run before), an upgrade check that noted what it could not make; each written
+by the suite against the simulator): the Markdown of each, and the
 merge of two platforms, are the approved ones beside them (``*.approved.md``).
 
 A change to a report shows here as a diff to read; when it is meant, approve it with
@@ -22,7 +23,7 @@ from voicebox_e2e.reports.run_report import RunReport
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
 APPROVE = os.environ.get("VOICEBOX_E2E_APPROVE") == "1"
-RUNS = ["long-text", "languages", "upgrade"]
+RUNS = ["long-text", "languages", "offline", "upgrade"]
 
 
 def report_of(run: str) -> RunReport:
@@ -47,6 +48,6 @@ def test_the_markdown_of_a_real_run_is_the_approved_one(run: str) -> None:
 
 
 def test_the_merge_of_two_platforms_is_the_approved_one() -> None:
-    runs = load_runs([DATA / "languages", DATA / "long-text"])
+    runs = load_runs([DATA / "languages", DATA / "long-text", DATA / "offline"])
     rendered = combined_markdown(runs)
     assert rendered == approved("merged", rendered)
