@@ -108,3 +108,33 @@ def test_a_model_not_found_in_its_folder_fails() -> None:
     OfflineCheck(OfflineSettings()).judge(downloaded, context(folder, []))
     assert found.status == PASSED
     assert downloaded.cause == "offline" and "/data/moved-models" in downloaded.error and "VOICEBOX_MODELS_DIR" in downloaded.error
+
+
+# -- the words and the counting pinned (what the mutation run showed the tests above let through) --
+
+
+def test_a_path_inside_the_repository_may_hold_resolve_itself() -> None:
+    assert file_of("https://huggingface.co/org/repo/resolve/main/sub/resolve/x.json") == "sub/resolve/x.json"
+
+
+def test_a_file_counts_the_larger_of_its_formatted_and_its_bare_lines_and_quotes_are_not_part_of_it() -> None:
+    url = "https://huggingface.co/hexgrad/Kokoro-82M/resolve/main/config.json"
+    named = f"2026-04-25 19:19:52,491 - huggingface_hub.utils._http - WARNING - '(...)' thrown while requesting HEAD {url}'\","
+    bare = f"'(...)' thrown while requesting HEAD {url}"
+    assert hub_requests([named, named, bare]) == {"config.json": 2}
+    assert hub_requests([named, bare, bare]) == {"config.json": 2}
+
+
+def test_each_offline_sentence_in_full() -> None:
+    quiet = row(49.3)
+    OfflineCheck(OfflineSettings()).judge(quiet, context(CUT, []))
+    assert quiet.error == "loaded qwen-tts-0.6B in 49.3 s offline against 2.9 s online (limit 7.9 s)"
+    untimed = row(None)
+    OfflineCheck(OfflineSettings()).judge(untimed, context(CUT, []))
+    assert untimed.status == PASSED and untimed.warnings == ["offline, the load of qwen-tts-0.6B could not be timed against its online load"]
+    downloaded = row(3.0, was_cached=False)
+    OfflineCheck(OfflineSettings()).judge(downloaded, context(OfflineCondition("a folder of its own", 2.9, models_dir="/data/moved-models"), []))
+    assert downloaded.error == (
+        "qwen-tts-0.6B was copied to the models folder /data/moved-models, but the server said it was not downloaded "
+        "and fetched it again: the build did not read VOICEBOX_MODELS_DIR"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from voicebox_e2e.row.result import FAILED, PASSED, RowResult
+from voicebox_e2e.row.result import FAILED, NOT_RUN, PASSED, RowResult
 from voicebox_e2e.row.spec import make_spec
 from voicebox_e2e.verdicts.base import RowContext
 from voicebox_e2e.verdicts.order import OrderCheck
@@ -39,3 +39,19 @@ def test_a_row_first_on_a_relaunched_server_says_so_and_a_passing_order_row_is_l
     assert fresh.error is not None and ", run first on a new server: " in fresh.error
     fine = judged(check, "B9", "qwen", "0.6B", "qwen-tts-0.6B", None, launches=2, order=True)
     assert fine.status == PASSED and fine.cause is None
+
+
+def test_a_row_sent_while_another_model_downloads_says_so_and_a_row_not_run_is_left_alone() -> None:
+    check = OrderCheck()
+    judged(check, "2", "qwen", "0.6B", "qwen-tts-0.6B", None)
+    spec = make_spec("W1", "qwen", "0.6B", "qwen-tts-0.6B", "The quick brown fox jumps over the lazy dog.", "English", {"downloading": "qwen-tts-1.7B"})
+    broken = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language, status=PASSED)
+    broken.fail("generation", "Tokenizer not loaded")
+    broken.decide_cause([])
+    check.judge(broken, RowContext(spec, None, 2, None))
+    assert broken.cause == "order" and broken.error == (
+        "order-dependent failure: qwen 0.6B passed in row 2 and failed here, sent while qwen-tts-1.7B was downloading: Tokenizer not loaded"
+    )
+    skipped = RowResult(spec.row, spec.label, spec.engine, spec.model_size, spec.model_name, spec.language, status=NOT_RUN)
+    check.judge(skipped, RowContext(spec, None, 2, None))
+    assert skipped.status == NOT_RUN and skipped.error is None and skipped.cause is None

@@ -90,6 +90,7 @@ def test_the_limit_is_a_setting_and_the_check_can_be_turned_off() -> None:
     assert judged(FOX[0], other, VoiceSettings(min_similarity=0.0)).status == PASSED
     off = judged(FOX[0], other, VoiceSettings(enabled=False))
     assert off.status == PASSED and off.voice is not None and off.voice.note == "voice not checked (voice_check=off)"
+    assert off.voice.checked is False
 
 
 def test_a_preset_row_is_not_asked_whose_voice_it_is() -> None:
@@ -135,6 +136,7 @@ def test_a_failed_row_records_its_score_and_says_it_to_two_places() -> None:
     assert passed.status == PASSED and passed.error is None and passed.voice is not None and passed.voice.limit == 0.8
     described = check.describe()
     assert described["embedder_seconds"] == round(check.seconds, 2) and 0 < check.seconds != round(check.seconds)
+    assert check.seconds >= voice.seconds + (passed.voice.seconds or 0.0) - 0.002  # both rows' time, not the last one's
     assert {k: v for k, v in described.items() if k != "embedder_seconds"} == {
         "voice_check": "on", "min_similarity": 0.8, "not_checked": None, "rows_checked": 2,
     }
@@ -162,12 +164,12 @@ def test_an_unreadable_output_or_reference_is_said_on_the_row_and_a_reference_is
     check = VoiceCheck(VoiceSettings(), said.append)
     output, row = cloned_row(garbage, LONG)
     check.judge(output, row)
-    assert output.status == PASSED and output.voice is not None and not output.voice.checked
+    assert output.status == PASSED and output.voice is not None and output.voice.checked is False
     assert output.voice.note is not None and output.voice.note.startswith("voice not checked: the embedder failed on this WAV (")
     for _ in range(2):  # two rows cloned from one unreadable reference: said on both rows, echoed once
         result, row = cloned_row(FOX[1], garbage)
         check.judge(result, row)
-        assert result.voice is not None and result.voice.note is not None
+        assert result.voice is not None and result.voice.note is not None and result.voice.checked is False
         assert result.voice.note.startswith("voice not checked: the reference recording cannot be read (")
     assert len(said) == 1 and said[0].startswith("Voice not checked: the reference recording cannot be read (") and said[0].endswith(").")
     assert check.unavailable is None  # the run's own reference (LONG) was read first: only this one is unreadable
