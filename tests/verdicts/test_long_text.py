@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -142,6 +143,18 @@ def test_a_sentence_is_held_to_the_speech_checks_letter_limit_outside_english() 
     assert SETTINGS.for_language("zh", 0.1).min_whole == SETTINGS.min_whole  # never stricter than min_whole
 
 
+def test_sentences_left_out_one_after_another_are_named_as_one_run(real: "np.ndarray[Any, Any]", hear: Hear) -> None:
+    at = cuts(real)
+    problems = judged(np.concatenate([real[: at[2]], real[at[8]:]]), hear)
+    assert any(re.match(r"not heard: sentences \d+-\d+ of 11 \(", p) for p in problems), problems
+
+
+def test_a_chunk_is_cut_where_the_next_sentence_and_its_space_would_pass_the_limit() -> None:
+    assert chunk_sentences(["Aaaa.", "Bbbb.", "Cccc."], 11) == [0, 2]  # "Aaaa. Bbbb." is 11 characters
+    assert chunk_sentences(["Aaaa.", "Bbbb.", "Cccc."], 10) == [0, 1, 2]
+    assert chunk_sentences(["A sentence far longer than the limit.", "B."], 10) == [0, 1]  # a sentence alone may pass it
+
+
 APPROVED = Path(__file__).resolve().parents[1] / "data" / "long_text_results.approved.json"
 
 
@@ -156,6 +169,8 @@ def test_what_the_verdict_says_of_each_real_case_is_the_approved_record(real: "n
     cases = {"whole": (real, 800), "falling apart": (np.concatenate([real[:cut], real[cut:][::-1]]), 800)}
     damaged = damaged_real(real)
     cases.update({f"damaged, chunks of {size}": (damaged, size) for size in (800, 60, 220, 270)})
+    at = cuts(real)
+    cases["sentences left out one after another"] = (np.concatenate([real[: at[2]], real[at[8]:]]), 800)
     got = {name: judge_long(TEXT, "en", samples, hear, SETTINGS, size).to_json() for name, (samples, size) in cases.items()}
     if os.environ.get("VOICEBOX_E2E_APPROVE") == "1":
         APPROVED.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
