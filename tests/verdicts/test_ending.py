@@ -106,3 +106,13 @@ def test_the_warning_names_the_quiet_and_the_setting_and_the_limit_itself_passes
         "its last word may be cut off; listen to its end"
     )
     assert abrupt_end(0.2, 0.2) is None and abrupt_end(0.0, 0.2) is not None
+
+
+def test_the_edges_of_the_measure() -> None:
+    rate = 8000
+    assert trailing_quiet(array("h", [5] * 10), rate) is None  # shorter than a frame: nothing to measure
+    assert trailing_quiet(tone(rate, (1.0, 1), (0.5, 0)), rate) == 0.5  # the faintest sound is still sound
+    # a frame at exactly 5 % of the loudest does not set the typical level
+    assert trailing_quiet(tone(rate, (0.3, 1000), (1.0, 50)), rate) == 1.0
+    # a partial frame one sample short of whole is not measured either
+    assert trailing_quiet(tone(rate, (1.0, 1000), (0.5, 10), (159 / rate, 1000)), rate) == 0.5
