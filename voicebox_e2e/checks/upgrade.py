@@ -3,9 +3,9 @@
 Users keep their profiles, samples and history across releases. 0.3.0 to 0.4.0 broke that: stored
 ``data/profiles/...`` paths were looked for under ``<data dir>/data/``, and samples and audio
 answered 404 (upstream 440, fixed in 0.4.1). The previous release's binary (``upgrade_from``)
-makes what a user has in a data dir of its own (``checks/user_data.py``: profiles, samples,
-effects, generations and their versions, a favourite, a story, an audio channel, settings, an MCP
-binding); it stops; this build starts on the same data dir. Everything the previous release listed must still
+makes what a user has in a data dir of its own (``checks/user_data.py``: profiles, samples, an
+avatar, effects, generations and their versions, a favourite, a story, an audio channel, settings,
+an MCP binding, a capture); it stops; this build starts on the same data dir. Everything the previous release listed must still
 be listed and served, byte for byte (``checks/inventory.py``), and an old profile must still
 generate. A loss fails with cause ``upgrade`` and names what was lost.
 """
@@ -23,7 +23,6 @@ from typing import Optional, Sequence
 import requests
 
 from voicebox_e2e.api.client import VoiceboxClient
-from voicebox_e2e.api.errors import ApiError
 from voicebox_e2e.checks.inventory import Inventory, take_inventory
 from voicebox_e2e.checks.losses import losses
 from voicebox_e2e.checks.user_data import UpgradeSetupError, UserData

@@ -2,8 +2,10 @@
 each ``make_*`` is one thing the real backend stores (``checks/inventory.py`` lists them).
 
 A call the previous build refuses is an ``UpgradeSetupError`` (the data to upgrade could not be
-made), except where the release has no such route: 0.5.0 added the settings and the MCP
-bindings, so a 0.4.5 answers 404 for them; that is noted (``not_made``) and the rest goes on.
+made), except where the release has no such route: 0.5.0 added the settings, the MCP bindings
+and captures, so a 0.4.5 answers 404 for them; that is noted (``no_route``) and the rest goes on,
+as is a capture the previous build could not transcribe here without fetching a model
+(``not_made``).
 """
 
 from __future__ import annotations
