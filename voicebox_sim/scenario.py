@@ -49,7 +49,7 @@ Server-wide keys::
                                    # each of a list of them (a migration that loses data): "profiles" |
                                    # "samples" | "generations" | "versions" | "stories" | "story_items" |
                                    # "effect_presets" | "channels" | "profile_channels" | "settings" |
-                                   # "mcp_bindings"
+                                   # "mcp_bindings" | "captures"
 
 Per-model keys, under ``[models."<model_name>"]`` (a /models/status name such as ``kokoro``)::
 
