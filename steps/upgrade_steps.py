@@ -54,7 +54,7 @@ def step_previous_binding(context, client_id):
 
 @given('the previous release made a capture of the reference recording with whisper "{size}" where it has it downloaded')
 def step_previous_capture(context, size):
-    context.made.make_capture(context.voicebox.settings.reference_wav, size)
+    context.made.make_capture(size)
 
 
 @when("this build starts on the previous release's data")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from voicebox_e2e.api.client import VoiceboxClient
 from voicebox_e2e.api.errors import ApiError
@@ -28,6 +28,7 @@ class UserData:
     client: VoiceboxClient
     profile_ids: dict[str, str] = field(default_factory=dict)  # "cloned" or an engine -> profile id
     generation_ids: list[str] = field(default_factory=list)  # what the previous build generated
+    reference: Optional[Path] = None  # the recording the cloned profile's samples were made from
     no_route: list[str] = field(default_factory=list)  # what the previous release has no route for
     not_made: list[str] = field(default_factory=list)  # what it could not make on this machine, and why
 
@@ -49,6 +50,7 @@ class UserData:
         cloned = str(self.client.create_profile({"name": "e2e-upgrade-cloned", "voice_type": "cloned", "language": "en"})["id"])
         for _ in range(samples):
             self.client.upload_sample(cloned, reference_wav, reference_text)
+        self.reference = reference_wav
         preset = self.client.create_profile({"name": f"e2e-upgrade-{engine}-{voice}", "voice_type": "preset", "language": "en", "preset_engine": engine, "preset_voice_id": voice})
         self.profile_ids = {"cloned": cloned, engine: str(preset["id"])}
 
@@ -89,9 +91,12 @@ class UserData:
     def make_settings(self, which: str, patch: dict[str, Any]) -> None:
         self._since_0_5(f"the {which} settings", lambda: self.client.update_settings(which, patch))
 
-    def make_capture(self, wav: Path, stt_size: str) -> None:
-        """A capture of ``wav`` (0.5.0 and later), where the previous build has the speech-to-text
-        model ``whisper-<stt_size>`` downloaded (it would fetch it otherwise: not on a sign-off)."""
+    def make_capture(self, stt_size: str) -> None:
+        """A capture of the reference recording (0.5.0 and later), where the previous build has the
+        speech-to-text model ``whisper-<stt_size>`` downloaded (it would fetch it otherwise: not on a
+        sign-off)."""
+        assert self.reference is not None, "make_profiles first"
+        wav = self.reference
         model = f"whisper-{stt_size}"
         try:
             downloaded = any(m.get("model_name") == model and m.get("downloaded") for m in self.client.model_status())

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import json
-from array import array
 from pathlib import Path
 from typing import Any, Optional
+
+import numpy as np
 
 _DATA = json.loads((Path(__file__).with_name("effects.json")).read_text(encoding="utf-8"))
 REGISTRY: dict[str, dict[str, list[float]]] = _DATA["registry"]
@@ -37,8 +38,6 @@ def apply_gain(wav: bytes, chain: list[dict[str, Any]]) -> bytes:
     if not gain_db:
         return wav
     header, data = wav[:44], wav[44:]
-    samples = array("h", data[: len(data) - len(data) % 2])
-    factor = 10 ** (gain_db / 20)
-    for index, value in enumerate(samples):
-        samples[index] = max(-32768, min(32767, int(round(value * factor))))
-    return header + samples.tobytes()
+    samples = np.frombuffer(data[: len(data) - len(data) % 2], dtype="<i2").astype(np.float64)
+    scaled = np.clip(np.round(samples * 10 ** (gain_db / 20)), -32768, 32767).astype("<i2")
+    return header + scaled.tobytes()

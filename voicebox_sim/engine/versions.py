@@ -50,7 +50,7 @@ def set_default(state: SimState, version: Row) -> Row:
     return state.store.update("versions", version["id"], is_default=True)
 
 
-def processed(state: SimState, generation_id: str, source_path: str, chain: list[dict[str, Any]], name: str) -> str:
+def processed(state: SimState, source_path: str, chain: list[dict[str, Any]], name: str) -> str:
     """The source file with the chain applied, saved as ``generations/<name>.wav``; its stored path."""
     source = storage.resolve(state.scenario, state.data_dir, source_path)
     relative = f"generations/{name}.wav"
@@ -64,7 +64,7 @@ def finished(state: SimState, generation_id: str, clean_path: str, chain: Option
     valid = bool(chain) and effects.validate_chain(chain or []) is None
     create(state, generation_id, "clean", clean_path, is_default=not valid)
     if valid and chain:
-        path = processed(state, generation_id, clean_path, chain, f"{generation_id}_processed")
+        path = processed(state, clean_path, chain, f"{generation_id}_processed")
         create(state, generation_id, "version-2", path, chain=chain, is_default=True)
 
 

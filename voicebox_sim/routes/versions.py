@@ -61,7 +61,7 @@ def router(state: SimState) -> APIRouter:
         if not source_path or not storage.resolve(state.scenario, state.data_dir, source_path).is_file():
             raise HTTPException(status_code=404, detail="Source audio file not found")
         name = f"{generation_id}_{len(existing) + 1:08d}"
-        path = versions.processed(state, generation_id, source_path, chain, name)
+        path = versions.processed(state, source_path, chain, name)
         return versions.create(
             state, generation_id, data.label or f"version-{len(existing) + 1}", path,
             chain=chain, is_default=data.set_as_default, source_version_id=source_id,
