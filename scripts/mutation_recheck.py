@@ -4,8 +4,9 @@ timed out, and record what the tests really did with it.
 mutmut 3 gives each mutant a CPU-time limit derived from the tests' own time. On this machine the
 WAV checks' mutants met it before their first failing test had run, so a "timeout" said nothing
 about the tests. This runs each such mutant as mutmut does (``MUTANT_UNDER_TEST`` in
-``mutants/``, the unit tier of ``[tool.mutmut]``'s tests) and writes killed (1) or survived (0)
-into mutmut's results, so ``scripts/mutation_score.py`` counts only what a test decided.
+``mutants/``, the unit tier of ``[tool.mutmut]``'s tests, a 300 s clock and 6 GiB) and writes
+what the tests did into mutmut's results: killed (a test failed), survived, a real hang, or tests
+that died of a signal; ``scripts/mutation_score.py`` counts only those.
 
     .venv/bin/python scripts/mutation_recheck.py   (after mutmut has run, from the checkout)
 """
